@@ -1,0 +1,69 @@
+"""docs/performance.md, written by ``make bench`` from its own measurements."""
+from __future__ import annotations
+
+
+def _pages(rows: dict) -> str:
+    lines = ["| page | req/s | p50 ms | p99 ms | errors |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |" for name, r in rows.items()]
+    return "\n".join(lines)
+
+
+def render(report: dict) -> str:
+    plan, bare = report["large_pages"]["plan page"], report["large_pages"]["bare"]
+    small_plan = report["small_pages"]["plan page"]
+    sizes = ["| page | SQL statements | KB compressed (HTML + CSS + JS, first load) |", "| --- | ---: | ---: |"]
+    sizes += [f"| {name} | {p['queries']} | {p['kb']:.1f} |" for name, p in report["pages"].items()]
+    checks = "\n".join(f"- {'met' if passed else '**not met**'}: {name}" for name, passed in report["checks"].items())
+    load = report["load"]
+    return f"""# Performance
+
+Measured by `make bench` on {report['date']}, on {report['database']}, on this project's 2-core build
+machine; wrk (and locust) share the two cores with gunicorn (2 sync workers), so read the figures as
+ratios between pages of one run, not as absolute capacity. `make bench` rewrites this page.
+
+## Pages with {report['large']:,} persons
+
+16 connections, each page measured for the same time, one after the other in one run. "bare" is
+`GET /ping` of the same app: it goes through the same middleware (sessions, security headers) and
+touches no database, the framework's floor.
+
+{_pages(report['large_pages'])}
+
+**plan page: {plan['rps']:.0f} req/s, p99 {plan['p99']:.1f} ms; bare: {bare['rps']:.0f} req/s; ratio {report['ratio']:.2f}**
+
+## Does the cost grow with the data?
+
+The plan page with {report['small']:,} persons: {small_plan['rps']:.0f} req/s, p99 {small_plan['p99']:.1f} ms; with
+{report['large']:,}: p99 {plan['p99']:.1f} ms ({report['growth'] * 100:+.0f} %). Filling {report['large']:,} persons took
+{report['fill_seconds_large']:.0f} s.
+
+## Queries and size
+
+{chr(10).join(sizes)}
+
+The number of statements per page does not depend on the size of the plan or of the database (a test
+in the suite, `tests/test_query_counts.py`, keeps it so); every page stays under 50 KB
+(`tests/test_page_weight.py`).
+
+## Load without loss
+
+64 locust users, each a different person, reading their plan and contact map and adding contacts for
+{load.get('seconds', 120)} seconds: {load['requests']:,} requests, {load['failures']} errors,
+{load['writes']:,} writes acknowledged, {load['lost']} lost, {load['locked']} "database is locked".
+
+## Push
+
+{report['push']}
+
+## Targets
+
+{checks}
+
+## Reproduce
+
+```sh
+make bench                                  # about 10 minutes; PostgreSQL when it answers on 127.0.0.1:5432
+BENCH_LARGE=20000 BENCH_LOAD_SECONDS=30 make bench   # a quicker look
+BENCH_SQLITE=1 make bench                   # SQLite even when PostgreSQL answers
+```
+"""

@@ -1,0 +1,190 @@
+"""``make bench``: speed and size, measured in one run (see docs/performance.md).
+
+1. A population of LARGE persons (``seed-load``) on PostgreSQL when it answers on 127.0.0.1:5432, else
+   SQLite; gunicorn serving; wrk on loopback at 16 connections: the plan page as a logged-in person,
+   the home page, the contact map, the professional inbox, and a bare endpoint that touches nothing.
+2. The same plan page with SMALL persons, to see whether the cost grows with the data.
+3. The SQL queries each page makes, and the bytes each page sends compressed on a first load.
+4. The push rate (10,000 due reminders to the local push service).
+5. Load without loss: locust, 64 users reading and writing for 2 minutes: errors, lost writes, locks.
+
+Environment: BENCH_LARGE (100000), BENCH_SMALL (1000), BENCH_SECONDS (10), BENCH_LOAD_SECONDS (120),
+BENCH_PUSH (10000), BENCH_SQLITE=1 to use SQLite even when PostgreSQL answers.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.bench.common import ROOT, app_env, flask, fresh_database, login, postgres_answers, server, wrk
+
+LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
+SMALL = int(os.environ.get("BENCH_SMALL", "1000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
+PUSH = int(os.environ.get("BENCH_PUSH", "10000"))
+PERSON = ("person0@load.example", "load-test-password")
+STAFF = ("staff1-0@load.example", "load-test-password")  # the first load municipality's first professional
+PAGES = {  # name: (path, who)
+    "plan page": ("/sips/SIP-L0000000/plan", PERSON),
+    "home page": ("/", PERSON),
+    "contact map": ("/contacts", PERSON),
+    "professional inbox": ("/work/", STAFF),
+    "bare": ("/ping", None),
+}
+TARGETS = {"ratio": 0.5, "p99_ms": 50.0, "growth": 0.20, "page_kb": 50.0}
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def populate(env: dict[str, str], persons: int) -> float:
+    started = time.monotonic()
+    flask(env, "db", "upgrade")
+    flask(env, "seed-load", "--persons", str(persons))
+    return time.monotonic() - started
+
+
+def measure(base: str, names: list[str]) -> dict[str, dict]:
+    cookies = {who: login(base, *who) for who in {PAGES[name][1] for name in names} if who}
+    results = {}
+    for name in names:
+        path, who = PAGES[name]
+        wrk(base + path, cookies.get(who), seconds=2)  # warm up
+        results[name] = wrk(base + path, cookies.get(who), seconds=SECONDS)
+        say(f"  {name:20} {results[name]['rps']:8.0f} req/s   p50 {results[name]['p50']:6.1f} ms   "
+            f"p99 {results[name]['p99']:6.1f} ms   errors {results[name]['errors']}")
+    return results
+
+
+def queries_and_bytes(database_url: str) -> dict[str, dict]:
+    """Per page: SQL statements, and the compressed bytes of its HTML, CSS and JavaScript."""
+    os.environ.update({"DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only-secret", "COOKIE_SECURE": "0"})
+    from webapp import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only-secret",
+                      "WTF_CSRF_ENABLED": False})
+    engine = app.extensions["minsip_db"]["engine"]
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    results = {}
+    for name, (path, who) in PAGES.items():
+        client = app.test_client()
+        if who:
+            client.post("/login", data={"email": who[0], "password": who[1]})
+        client.get(path)  # the first request warms the caches
+        statements.clear()
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        count = len(statements)
+        html = response.get_data()
+        text = gzip.decompress(html).decode() if response.headers.get("Content-Encoding") == "gzip" else html.decode()
+        size = len(html)
+        for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"', text):
+            with client.get(asset, headers={"Accept-Encoding": "gzip"}) as reply:
+                size += len(reply.get_data())
+        results[name] = {"queries": count, "kb": size / 1024}
+        say(f"  {name:20} {count:3d} SQL statements   {size / 1024:5.1f} KB compressed (HTML + CSS + JS)")
+    engine.dispose()
+    return results
+
+
+def load_without_loss(env: dict[str, str], base: str, log: Path) -> dict:
+    acknowledged = Path(tempfile.mkdtemp()) / "acknowledged.json"
+    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "tests" / "bench" / "locustfile.py"), "--headless",
+               "-u", "64", "-r", "64", "-t", f"{LOAD_SECONDS}s", "--host", base, "--only-summary", "--json"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "BENCH_ACKNOWLEDGED": str(acknowledged)})
+    stats = json.loads(result.stdout or "[]")
+    requests = sum(entry["num_requests"] for entry in stats)
+    failures = sum(entry["num_failures"] for entry in stats)
+    names = json.loads(acknowledged.read_text()) if acknowledged.exists() else []
+    from sqlalchemy import create_engine
+
+    from webapp.db import normalise_url
+
+    engine = create_engine(normalise_url(env["DATABASE_URL"]))
+    with engine.connect() as conn:
+        stored = set(conn.execute(sa.text("SELECT name FROM contacts WHERE name LIKE 'Load contact %'")).scalars())
+    engine.dispose()
+    lost = [name for name in names if name not in stored]
+    locked = log.read_text(errors="replace").count("database is locked")
+    return {"requests": requests, "failures": failures, "writes": len(names), "lost": len(lost), "locked": locked}
+
+
+def main() -> int:
+    use_postgres = postgres_answers() and os.environ.get("BENCH_SQLITE") != "1"
+    engine_name = "PostgreSQL" if use_postgres else "SQLite"
+    instance = Path(tempfile.mkdtemp(prefix="minsip-bench-instance-"))
+    say(f"Database: {engine_name}")
+    report: dict = {"database": engine_name, "date": date.today().isoformat(), "large": LARGE, "small": SMALL}
+
+    with fresh_database("large", use_postgres) as url:
+        env = app_env(url, instance)
+        say(f"Filling {LARGE} persons ...")
+        report["fill_seconds_large"] = populate(env, LARGE)
+        say(f"  {report['fill_seconds_large']:.0f} s")
+        say(f"Pages with {LARGE} persons, 16 connections, {SECONDS} s each:")
+        with server(env) as base:
+            report["large_pages"] = measure(base, list(PAGES))
+        say("Queries and size (first load), on the large population:")
+        report["pages"] = queries_and_bytes(url)
+    with fresh_database("small", use_postgres) as url:
+        env = app_env(url, instance)
+        say(f"Filling {SMALL} persons ...")
+        populate(env, SMALL)
+        say(f"Pages with {SMALL} persons:")
+        log = instance / "load.log"
+        with server(env, log=log) as base:
+            report["small_pages"] = measure(base, ["plan page", "bare"])
+            say(f"Load without loss: 64 users reading and writing for {LOAD_SECONDS} s ...")
+            report["load"] = load_without_loss(env, base, log)
+        say("  {requests} requests, {failures} errors, {writes} writes acknowledged, {lost} lost, "
+            "{locked} 'database is locked'".format(**report["load"]))
+    say(f"Push: {PUSH} due reminders to the local push service ...")
+    push = subprocess.run([sys.executable, "-m", "tests.bench.push_rate", "--count", str(PUSH)], cwd=ROOT,
+                          capture_output=True, text=True)
+    say(push.stdout.strip())
+    report["push"] = push.stdout.strip()
+
+    plan, bare = report["large_pages"]["plan page"], report["large_pages"]["bare"]
+    ratio = plan["rps"] / bare["rps"]
+    growth = report["large_pages"]["plan page"]["p99"] / report["small_pages"]["plan page"]["p99"] - 1
+    report["ratio"], report["growth"] = ratio, growth
+    checks = {
+        f"ratio R >= {TARGETS['ratio']}": ratio >= TARGETS["ratio"],
+        f"p99 < {TARGETS['p99_ms']:.0f} ms on every page": all(p["p99"] < TARGETS["p99_ms"]
+                                                             for p in report["large_pages"].values()),
+        f"plan page p99 at {LARGE} within 20 % of {SMALL}": growth <= TARGETS["growth"],
+        f"every page under {TARGETS['page_kb']:.0f} KB": all(p["kb"] < TARGETS["page_kb"] for p in report["pages"].values()),
+        "no errors, no lost writes, no locks": report["load"]["failures"] == 0 and report["load"]["lost"] == 0
+        and report["load"]["locked"] == 0,
+    }
+    report["checks"] = checks
+    write_report(report)
+    say("")
+    for name, passed in checks.items():
+        say(f"{'ok  ' if passed else 'MISS'} {name}")
+    say(f"plan page: {plan['rps']:.0f} req/s, p99 {plan['p99']:.1f} ms; bare: {bare['rps']:.0f} req/s; "
+        f"ratio {ratio:.2f}")
+    return 0
+
+
+def write_report(report: dict) -> None:
+    from tests.bench.report import render
+
+    (ROOT / "docs" / "performance.md").write_text(render(report), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

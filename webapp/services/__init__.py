@@ -1,0 +1,1 @@
+"""The rules of the domain. Views call these; only services commit."""

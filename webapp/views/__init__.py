@@ -1,0 +1,1 @@
+"""Views: one blueprint per feature, thin; they call services and render templates."""

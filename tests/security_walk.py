@@ -64,6 +64,7 @@ def argument_values() -> dict[str, object]:
         "token": "not-a-real-token",
         "filename": "css/app.css",
         "step": "purpose",
+        "kind": "plan",
         "staff_invitation": _first(AccountInvitation),
     }
 

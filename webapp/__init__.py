@@ -93,12 +93,12 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.views import (
-        account, admin, auth, calendar, consent, contacts, feedback, main, meetings, missed, notifications,
-        plans, privacy, pwa, relatives, requests, saved_copies, sips, work,
+        account, admin, auth, calendar, consent, contacts, documents, feedback, main, meetings, missed,
+        notifications, plans, privacy, pwa, relatives, requests, saved_copies, sips, work,
     )
 
     for module in (main, auth, account, admin, pwa, contacts, requests, work, consent, relatives, privacy,
-                   notifications, sips, plans, meetings, missed, feedback, calendar, saved_copies):
+                   notifications, sips, plans, meetings, missed, feedback, calendar, saved_copies, documents):
         app.register_blueprint(module.bp)
 
 

@@ -60,6 +60,8 @@ BLUEPRINT_ROLES: dict[str, frozenset[Role]] = {
     "feedback": frozenset({Role.CITIZEN}),
     "calendar": frozenset({Role.CITIZEN}),
     "saved_copies": frozenset({Role.CITIZEN}),
+    # A SIP's documents: the person and relatives in their language, staff also side by side in two.
+    "documents": frozenset({Role.CITIZEN, Role.PROFESSIONAL}),
 }
 
 

@@ -103,7 +103,8 @@ def _first_meeting(world: DemoWorld, sip: Sip, now: datetime) -> Meeting:
     sara, lena, erik = world.user("sara"), world.user("lena"), world.user("erik")
     day = _working_day_on_or_before(clock.local(_share(sip.created_at, now, 0.85)).date())
     starts_at = _local(day, 10)
-    with _clock_at(_share(sip.created_at, now, 0.7)):
+    booked = _local(clock.local(_share(sip.created_at, now, 0.7)).date(), 9, 15)
+    with _clock_at(booked):
         cases.take(sara, sip)
         meeting = meetings.book(sara, sip, MeetingDetails(
             starts_at=starts_at, purpose=sip.purpose, place_kind=PlaceKind.HOME,

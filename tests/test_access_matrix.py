@@ -33,6 +33,7 @@ OWN = "own"   # 200, the viewer's own page: none of Anna's data on it
 SHOWN = 200   # 200, with Anna's data on it
 
 CONSENT = "/sips/SIP-7KQ4-M2/consent"
+WORK_CASE = "/work/sips/SIP-7KQ4-M2"
 PURPOSE = "Jag vill att hemtjänsten, distriktssköterskan och rehab"
 
 #: url → (words that only Anna's data has, expected outcome per viewer). One table.
@@ -43,6 +44,9 @@ MATRIX = {
                             dict(anna=SHOWN, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
     CONSENT + "/give": ("", dict(anna=303, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
     CONSENT + "/renew": ("", dict(anna=303, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
+    # Issue 5, part A: the professional's case page and its consent form (citizens have no workspace).
+    WORK_CASE: (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    WORK_CASE + "/consent": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
     "/relatives": ("Erik Andersson", dict(anna=SHOWN, erik=OWN, rita=OWN, ulf=OWN, gun=OWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/following": ("Anna Andersson", dict(anna=OWN, erik=SHOWN, rita=OWN, ulf=OWN, gun=SHOWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/privacy/access-log": ("Sara Lind, Haninge kommun, read your",
@@ -52,7 +56,7 @@ MATRIX = {
 }
 
 #: Reads of the SIP itself, which are logged for everyone but the person.
-LOGGED = {CONSENT}
+LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent"}
 
 
 @pytest.fixture

@@ -452,3 +452,31 @@ def test_a_follow_up_booked_from_the_fixture_shows_on_the_page(app, client, auth
         meeting_id = meeting.id
     auth.login("sara")
     assert "Follow-up meeting: Friday, March 20, 2026 at 1:00 PM" in text(client.get(f"/work/meetings/{meeting_id}"))
+
+
+# -- Hostile input on every form of a booked meeting ------------------------------------------------
+
+HOSTILE = ["", "   ", "<script>alert('x')</script>", "\u202eevil\u202c عربي", "x" * 20_000, "\x00\x01\x1f",
+           "0001-01-01T00:30", "9999-12-31T23:59", "99999999999999999999", "-1"]
+
+
+def test_hostile_input_never_breaks_the_meeting_forms(app, client, auth, booked):
+    johan = _participant(app, booked, "Johan Holm")
+    auth.login("sara")
+    forms = {
+        NEW: ["starts_at", "duration_minutes", "place_kind", "address", "remote_link", "purpose", "contact_ids"],
+        f"/work/meetings/{booked}/move": ["starts_at", "duration_minutes", "place_kind", "address", "remote_link",
+                                          "purpose", "reason"],
+        f"/work/meetings/{booked}/interpreter": ["language", "language_name", "mode", "agency", "booking_reference",
+                                                 "confirmed", "notes"],
+        f"/work/meetings/{booked}/participants/{johan}/answer": ["response", "substitute_name", "note"],
+        f"/work/meetings/{booked}/cancel": ["reason"],
+    }
+    for url, fields in forms.items():
+        for payload in HOSTILE:
+            response = client.post(url, data={name: payload for name in fields})
+            cancelled = url.endswith("/cancel") and client.get(f"/work/meetings/{booked}/cancel").status_code == 404
+            assert response.status_code in ((303, 404) if cancelled else (303, 422)), (url, payload[:20])
+            assert "<script>alert" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert _meeting(app, booked).status in (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)

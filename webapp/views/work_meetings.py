@@ -135,7 +135,11 @@ def _checked_details(form: MeetingTimeForm) -> MeetingDetails | None:
     valid = form.validate()
     if form.starts_at.errors or form.duration_minutes.errors or form.place_kind.errors:
         return None
-    details = _details(form)
+    try:
+        details = _details(form)
+    except (OverflowError, ValueError):  # a year the calendar cannot hold in UTC
+        form.starts_at.errors.append(_("Choose a time in the future."))
+        return None
     for field, message in meetings.check_details(details):
         getattr(form, field).errors.append(message)
     return details if valid and not form.errors else None

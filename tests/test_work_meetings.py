@@ -431,7 +431,14 @@ def test_the_case_partial_lists_meetings_and_offers_the_next_booking(app, booked
         with force_locale("en"):
             html = render_template("work/_case_meetings.html", sip=sip, access=access.access_to(user("sara"), sip))
         assert "SIP meeting: Wednesday, March 18, 2026 at 10:00 AM" in text(html)
-        assert f"/work/meetings/{booked}" in html and "Book the follow-up" in html and "kind=follow_up" in html
+        assert f"/work/meetings/{booked}" in html and "Book a meeting" in html and "kind=follow_up" not in html
+    clock.set(datetime(2026, 3, 18, 12, 0, tzinfo=UTC))     # the first meeting has taken place
+    with app.test_request_context():
+        login_user(user("sara"))
+        sip = anna_sip()
+        with force_locale("en"):
+            html = render_template("work/_case_meetings.html", sip=sip, access=access.access_to(user("sara"), sip))
+        assert "Book the follow-up" in html and "kind=follow_up" in html
     karin = make_citizen(app, "Karin Persson", "karin@example.org")
     make_sip(app, karin, "SIP-KARN-02", organisations=("Haninge kommun",))
     with app.test_request_context():

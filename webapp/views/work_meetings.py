@@ -86,8 +86,10 @@ def interpreter_of(meeting: Meeting):
 
 @bp.app_template_global()
 def next_meeting_kind(sip: Sip) -> str:
-    """``follow_up`` once a first meeting has been held or booked, else ``first``."""
-    held = any(m.kind == MeetingKind.FIRST and m.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
+    """``follow_up`` once a first meeting has taken place, else ``first``."""
+    now = clock.now()
+    held = any(m.kind == MeetingKind.FIRST and (m.status == MeetingStatus.HELD
+                                                or (m.status == MeetingStatus.PLANNED and m.starts_at <= now))
                for m in meetings.for_sip(sip))
     return MeetingKind.FOLLOW_UP.value if held else MeetingKind.FIRST.value
 
@@ -358,9 +360,9 @@ def answer_invitation(meeting_id: int):
     """A professional answers their own invitation: accept, decline, or send someone else."""
     meeting, sip = _meeting_or_404(meeting_id)
     mine = _own_invitation(meeting)
-    audit.record_read(current_user, sip, Resource.MEETINGS, access.access_to(current_user, sip))
     if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= clock.now():
         abort(404)
+    audit.record_read(current_user, sip, Resource.MEETINGS, access.access_to(current_user, sip))
     form = _answer_form(mine)
     if request.method == "POST" and _answer(form, mine):
         flash(_("Your answer is sent to the one who invited you."), "success")

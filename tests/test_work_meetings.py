@@ -487,3 +487,23 @@ def test_hostile_input_never_breaks_the_meeting_forms(app, client, auth, booked)
             assert "<script>alert" not in response.get_data(as_text=True)
     with app.app_context():
         assert _meeting(app, booked).status in (MeetingStatus.PLANNED, MeetingStatus.CANCELLED)
+
+
+def test_leaving_hospital_the_form_suggests_the_next_working_day(app, client, auth, demo, clock):
+    from webapp.models import Sip, StartPath
+    from tests.factories import give_consent
+
+    karin = make_citizen(app, "Karin Persson", "karin@example.org")
+    sip_id = make_sip(app, karin, "SIP-KARN-03", organisations=("Haninge kommun",))
+    with app.app_context():
+        db.begin_write()
+        sip = db.session.get(Sip, sip_id)
+        sip.start_path = StartPath.DISCHARGE
+        db.session.commit()
+        give_consent(sip, to=("Haninge kommun",))
+    auth.login("sara")
+    response = client.get("/work/sips/SIP-KARN-03/meetings/new")
+    assert 'value="2026-03-03T10:00"' in response.get_data(as_text=True)      # Tuesday, the next working day
+    assert "Leaving hospital: the meeting may be called at short notice." in text(response)
+    # Short notice is allowed: tomorrow morning is booked.
+    assert client.post("/work/sips/SIP-KARN-03/meetings/new", data=_form(starts_at="2026-03-03T08:30")).status_code == 303

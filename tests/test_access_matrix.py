@@ -47,6 +47,10 @@ MATRIX = {
     # Issue 5, part A: the professional's case page and its consent form (citizens have no workspace).
     WORK_CASE: (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
     WORK_CASE + "/consent": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    # The workspace's meetings (issue 5): the booking form shows the request's purpose; the list of a
+    # professional's own invitations shows no one else's.
+    "/work/sips/SIP-7KQ4-M2/meetings/new": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    "/work/invitations": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=OWN, nils=OWN, anonymous=302)),
     "/relatives": ("Erik Andersson", dict(anna=SHOWN, erik=OWN, rita=OWN, ulf=OWN, gun=OWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/following": ("Anna Andersson", dict(anna=OWN, erik=SHOWN, rita=OWN, ulf=OWN, gun=SHOWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/privacy/access-log": ("Sara Lind, Haninge kommun, read your",
@@ -56,7 +60,7 @@ MATRIX = {
 }
 
 #: Reads of the SIP itself, which are logged for everyone but the person.
-LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent"}
+LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent", "/work/sips/SIP-7KQ4-M2/meetings/new"}
 
 
 @pytest.fixture

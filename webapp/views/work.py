@@ -26,3 +26,6 @@ def show_request(reference: str):
         subject_phone=sip.person.phone if sip.person else sip.subject_phone,
         needs=request_answers.needs_of(sip), interpreter_names=request_answers.interpreter_names(sip),
     )
+
+
+from webapp.views import work_plans  # noqa: E402,F401

@@ -7,9 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.consent_fixtures import log_count
+from tests.form_crawler import forms_on
 from tests.helpers import text
+from tests.test_hostile_input import PAYLOADS
 from tests.my_sip_fixtures import ANNA, anna_sip, anna_world, at, book, first_version  # noqa: F401 - fixture
 from tests.factories import organisation, user
 from webapp.extensions import db
@@ -17,12 +21,13 @@ from webapp.models import (
     GoalHorizon,
     InterventionPrincipal,
     Meeting,
+    MeetingKind,
     PlanStatus,
     PlanVersion,
     Principal,
     Resource,
 )
-from webapp.services import plans
+from webapp.services import follow_ups, plans
 
 PLAN = f"/work/sips/{ANNA}/plan"
 
@@ -294,3 +299,42 @@ def test_nils_outside_the_consent_sees_and_changes_nothing(app, client, auth, dr
         assert client.post(url, data=data).status_code == 404
     assert _read(app, lambda v: (v.status, v.current_situation, len(v.goals), len(v.interventions))) == (
         PlanStatus.DRAFT, "", 1, 1)
+
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def _fuzz(client, fields, data):
+    form, name = data.draw(st.sampled_from(fields))
+    payload = data.draw(PAYLOADS)
+    response = client.post(form.action, data={**form.fields, name: payload})
+    body = response.get_data(as_text=True)
+    assert response.status_code < 500, (form.action, name, payload[:80])
+    assert SCRIPT not in body and "onerror=alert(1)>" not in body, (form.action, name)
+
+
+@pytest.mark.slow
+def test_hostile_input_on_every_field_of_the_editor_and_follow_up(app, client, auth, clock, draft, met):
+    client.post(f"{PLAN}/goals", data={"goal-horizon": "long", "goal-text": "Keep living at home"})
+    client.post(f"{PLAN}/interventions/new", data=_intervention())
+    goal_id, item_id = _read(app, lambda v: (v.goals[0].id, v.interventions[0].id))
+    now = clock.current
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    with app.test_request_context():
+        follow_up = book(anna_sip(), at(date(2026, 3, 4), 14), kind=MeetingKind.FOLLOW_UP)
+        follow_up_id = follow_up.id
+        planned_id = book(anna_sip(), at(date(2026, 3, 20), 14), kind=MeetingKind.FOLLOW_UP).id
+    clock.set(now)
+    with app.test_request_context():
+        follow_up = db.session.get(Meeting, follow_up_id)
+        follow_ups.record_attendance(user("sara"), follow_up, {p.id: True for p in follow_up.participants})
+    pages = (PLAN, f"{PLAN}/interventions/new", f"{PLAN}/interventions/{item_id}", f"{PLAN}/goals/{goal_id}",
+             f"/work/meetings/{met}/follow-up", f"/work/meetings/{follow_up_id}/follow-up",
+             f"/work/meetings/{planned_id}/follow-up")
+    found = [form for url in pages for form in forms_on(url, client.get(url).get_data(as_text=True))]
+    fields = [(form, name) for form in found for name in form.fields if name != "csrf_token"]
+    assert len({form.action for form, _name in fields}) >= 12
+    _fuzz(client, fields)

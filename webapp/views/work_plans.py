@@ -45,6 +45,25 @@ SECTIONS = {
 }
 
 
+def _attach(form, error: CaseError) -> None:
+    """A refusal's message next to its field, or as a message on the page when no field is its own."""
+    target = next((f for f in form if f.name == error.field or f.short_name == error.field), None)
+    if target is None:
+        flash(error.message, "error")
+    else:
+        target.errors.append(error.message)
+
+
+def _removed(sip: Sip, remove, item, message: str, section: str):
+    try:
+        remove(current_user, item.version, item)
+    except CaseError as error:
+        flash(error.message, "error")
+    else:
+        flash(message, "success")
+    return _back(sip, section)
+
+
 def _sip(reference: str) -> tuple[Sip, access.Access]:
     sip = request_service.by_reference(reference) or abort(404)
     return sip, access.require_work(current_user, sip, Resource.PLAN, details=True)
@@ -143,8 +162,7 @@ def plan(reference: str):
 def start_plan(reference: str):
     sip, seen = _sip(reference)
     try:
-        existing = plans.editable(sip.id)
-        plans.start_draft(current_user, sip, meeting=None if existing else _latest_meeting(sip))
+        plans.start_draft(current_user, sip, meeting=_latest_meeting(sip))
     except CaseError as error:
         flash(error.message, "error")
         return redirect(url_for("work.plan", reference=sip.reference), code=303)
@@ -165,10 +183,7 @@ def _save_fields(sip: Sip, seen: access.Access, version: PlanVersion, form, sect
     try:
         plans.update(current_user, version, fields)
     except CaseError as error:
-        if error.field in form:
-            form[error.field].errors.append(error.message)
-        else:
-            flash(error.message, "error")
+        _attach(form, error)
         return _editor(sip, seen, version, 422, **{form_name: form})
     flash(_("Saved."), "success")
     return _back(sip, section)
@@ -234,7 +249,7 @@ def _save_goal(sip: Sip, seen: access.Access, version: PlanVersion, goal: PlanGo
         try:
             plans.save_goal(current_user, version, GoalHorizon(form.horizon.data), form.text.data, goal)
         except CaseError as error:
-            form.text.errors.append(error.message)
+            _attach(form, error)
         else:
             flash(_("The goal is saved."), "success")
             return _back(sip, "goals")
@@ -264,9 +279,7 @@ def edit_goal(reference: str, goal_id: int):
 def remove_goal(reference: str, goal_id: int):
     sip, _seen = _sip(reference)
     version = _draft(sip)
-    plans.remove_goal(current_user, version, _goal(version, goal_id))
-    flash(_("The goal is removed."), "success")
-    return _back(sip, "goals")
+    return _removed(sip, plans.remove_goal, _goal(version, goal_id), _("The goal is removed."), "goals")
 
 
 # -- Interventions -----------------------------------------------------------------------------------
@@ -295,7 +308,7 @@ def _save_intervention(sip: Sip, version: PlanVersion, intervention: Interventio
         try:
             plans.save_intervention(current_user, version, fields, intervention)
         except CaseError as error:
-            form[error.field].errors.append(error.message)
+            _attach(form, error)
         else:
             flash(_("The intervention is saved."), "success")
             return _back(sip, "interventions")
@@ -331,9 +344,8 @@ def edit_intervention(reference: str, intervention_id: int):
 def remove_intervention(reference: str, intervention_id: int):
     sip, _seen = _sip(reference)
     version = _draft(sip)
-    plans.remove_intervention(current_user, version, _intervention(version, intervention_id))
-    flash(_("The intervention is removed."), "success")
-    return _back(sip, "interventions")
+    return _removed(sip, plans.remove_intervention, _intervention(version, intervention_id),
+                    _("The intervention is removed."), "interventions")
 
 
 # -- Sending -----------------------------------------------------------------------------------------
@@ -344,7 +356,9 @@ def send_plan(reference: str):
     version = _draft(sip)
     try:
         plans.send(current_user, version)
-    except CaseError:
+    except CaseError as error:
+        if not plans.legal_minimum_problems(version):
+            flash(error.message, "error")
         return _editor(sip, seen, version, 422, send_error=True)
     flash(_("Version %(number)d is sent to %(name)s for approval. It is in force once they approve it.",
             number=version.number, name=sip.display_name), "success")
@@ -449,11 +463,7 @@ def follow_up(meeting_id: int):
 
 
 def _refused(meeting, sip, seen, form, form_name, error: CaseError):
-    target = next((f for f in form if f.name == error.field), None)
-    if target is None:
-        flash(error.message, "error")
-    else:
-        target.errors.append(error.message)
+    _attach(form, error)
     return _follow_up_page(meeting, sip, seen, 422, **{form_name: form})
 
 

@@ -118,7 +118,8 @@ def test_goals_are_added_changed_and_removed(app, client, auth, draft):
     response = client.post(f"{PLAN}/goals/{goal_id}", data={"goal-horizon": "short", "goal-text": ""})
     assert response.status_code == 422 and "Write the goal, in the person's words." in text(response)
     client.post(f"{PLAN}/goals/{goal_id}", data={"goal-horizon": "short", "goal-text": "Walk to the shop by May"})
-    assert _read(app, lambda v: [(g.horizon, g.text) for g in v.goals]) == [(GoalHorizon.SHORT, "Walk to the shop by May")]
+    assert _read(app, lambda v: [(g.horizon, g.text) for g in v.goals]) == [
+        (GoalHorizon.SHORT, "Walk to the shop by May")]
     assert client.post(f"{PLAN}/goals/{goal_id}/remove").status_code == 303
     assert _read(app, lambda v: v.goals) == []
     assert client.get(f"{PLAN}/goals/{goal_id}").status_code == 404

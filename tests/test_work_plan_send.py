@@ -37,7 +37,8 @@ def test_sending_is_refused_with_each_missing_part_linked_to_its_section(app, cl
     for section, message in (
             ("interventions", "State the municipality's interventions, or tick that it has none."),
             ("interventions", "State the region's interventions, or tick that it has none."),
-            ("interventions", "State what others provide (school, Försäkringskassan, others), or tick that there is nothing."),
+            ("interventions",
+             "State what others provide (school, Försäkringskassan, others), or tick that there is nothing."),
             ("responsibility", "State whether the municipality or the region holds the overall responsibility."),
             ("responsibility", "Appoint the coordinator, agreed with the person."),
             ("next-follow-up", "Give the date of the next follow-up, or the reason there is none.")):

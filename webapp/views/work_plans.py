@@ -11,9 +11,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from webapp.extensions import db
-from wtforms.fields.choices import SelectChoice
 from webapp.forms import work_plans as forms
 from webapp.models import (
     FollowUpOutcome,
@@ -109,7 +109,7 @@ def _intervention_form(version: PlanVersion, **kwargs) -> forms.InterventionForm
 def _responsibility_form(version: PlanVersion, seen: access.Access, **kwargs) -> forms.ResponsibilityForm:
     form = forms.ResponsibilityForm(**kwargs)
     form.coordinator_id.choices = [SelectChoice("", _("Not appointed yet"))] + [
-        SelectChoice(str(u.id), ", ".join(p for p in (u.name, u.title, u.organisation.name if u.organisation else "") if p))
+        SelectChoice(str(u.id), ", ".join(part for part in (u.name, u.title, u.organisation.name) if part))
         for u in _coordinators(seen)]
     return form
 

@@ -59,8 +59,18 @@ MATRIX = {
     "/privacy/my-data.json": ("SIP-7KQ4-M2", dict(anna=SHOWN, erik=OWN, rita=OWN, ulf=OWN, gun=OWN, omar=OWN, sara=403, nils=403, anonymous=302)),
 }
 
+#: The plan on the professional's side (issue 5): only staff inside the consent, every read logged.
+WORK_PLAN = "/work/sips/SIP-7KQ4-M2/plan"
+STAFF_ONLY = dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)
+MATRIX.update({
+    WORK_PLAN: ("The plan of Anna Andersson", STAFF_ONLY),
+    WORK_PLAN + "/versions": ("All versions of the plan of Anna Andersson", STAFF_ONLY),
+    WORK_PLAN + "/compare": ("Compare versions of the plan of Anna Andersson", STAFF_ONLY),
+})
+
 #: Reads of the SIP itself, which are logged for everyone but the person.
-LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent", "/work/sips/SIP-7KQ4-M2/meetings/new"}
+LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent", "/work/sips/SIP-7KQ4-M2/meetings/new", WORK_PLAN,
+          WORK_PLAN + "/versions", WORK_PLAN + "/compare"}
 
 
 @pytest.fixture

@@ -23,3 +23,4 @@ def index():
 from webapp.views import work_cases  # noqa: E402,F401
 from webapp.views import work_reports  # noqa: E402,F401
 from webapp.views import work_meetings  # noqa: E402,F401
+from webapp.views import work_plans  # noqa: E402,F401

@@ -100,7 +100,7 @@ def test_no_acknowledged_write_is_lost_when_the_server_is_killed(tmp_path):
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
              "webapp:create_app()"], env=env, cwd=ROOT, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

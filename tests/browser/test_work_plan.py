@@ -15,9 +15,9 @@ from tests.browser.conftest import login
 from tests.browser.test_my_plan import check
 from tests.consent_fixtures import make_citizen, make_sip
 from tests.factories import give_consent
-from tests.my_sip_fixtures import book
+from tests.my_sip_fixtures import book, first_version
 from webapp.extensions import db
-from webapp.models import PlanStatus, Sip
+from webapp.models import FollowUpOutcome, Meeting, MeetingKind, MeetingStatus, PlanStatus, Sip
 from webapp.services import plans
 
 
@@ -125,3 +125,49 @@ def test_sara_documents_a_plan_and_sends_it_with_the_keyboard(page, base_url, li
         assert [(i.what, i.organisation_label) for i in version.interventions] == [
             ("Home help with dinner", "Haninge kommun"), ("Occupational therapy", "Brandbergens vårdcentral")]
         assert [a.attended for a in version.attendance] == [True] * len(met["participants"])
+
+
+@pytest.fixture
+def followed(live_server):
+    """A new person with an approved plan and a follow-up meeting that began an hour ago."""
+    app = live_server.app
+    slug = uuid.uuid4().hex[:8]
+    person_id = make_citizen(app, "Nora Lund", f"nora-{slug}@example.org")
+    reference = f"SIP-{slug[:4].upper()}-{slug[4:6].upper()}"
+    sip_id = make_sip(app, person_id, reference, purpose="Help at home after my stroke")
+    now = datetime.now(UTC)
+    app.config["CLOCK"] = lambda: now - timedelta(days=30)
+    try:
+        with app.test_request_context():
+            sip = db.session.get(Sip, sip_id)
+            give_consent(sip)
+            first = book(sip, now - timedelta(days=29), with_erik=False)
+            first_version(sip, first, follow_up_on=(now - timedelta(hours=1)).date())
+            follow_up = book(sip, now - timedelta(hours=1), kind=MeetingKind.FOLLOW_UP,
+                             purpose="Follow up the plan", with_erik=False)
+            ids = {"meeting_id": follow_up.id, "participants": [p.id for p in follow_up.participants]}
+    finally:
+        app.config.pop("CLOCK")
+    return {"reference": reference, **ids}
+
+
+def test_sara_records_who_came_and_the_outcome_of_a_follow_up_with_the_keyboard(page, base_url, live_server,
+                                                                                 followed):
+    login(page, base_url, "sara")
+    page.goto(f"{base_url}/work/sips/{followed['reference']}")
+    press(page, f"a[href$='/work/meetings/{followed['meeting_id']}/follow-up']")
+    expect(page.locator("h1")).to_contain_text("Follow-up of the meeting on")
+    check(page)
+    for participant in followed["participants"]:
+        press(page, f"#p{participant}-0", "Space")
+    press(page, "form[action$='/follow-up/attendance'] button")
+    check(page)
+    press(page, "#outcome-0", "Space")
+    type_into(page, "#note", "The help works; we meet again in six months.")
+    press(page, "form[action$='/follow-up/outcome'] button")
+    expect(page.locator("main")).to_contain_text("Outcome: Continue unchanged. The help works")
+    check(page)
+    with live_server.app.app_context():
+        meeting = db.session.get(Meeting, followed["meeting_id"])
+        assert meeting.outcome == FollowUpOutcome.CONTINUE and meeting.status == MeetingStatus.HELD
+        assert all(p.attended for p in meeting.participants)

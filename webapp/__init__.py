@@ -35,8 +35,16 @@ class MinSipFlask(Flask):
 
     def send_static_file(self, filename: str):
         response = super().send_static_file(filename)
+        body = response.response
+        try:
+            data = b"" if response.status_code == 304 else b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()  # closed now, even if the client goes away
         response.direct_passthrough = False
-        response.make_sequence()  # reads the file and closes it when the response closes
+        if response.status_code == 304:
+            response.response = []
+        else:
+            response.set_data(data)
         return response
 
 

@@ -47,9 +47,12 @@ in the suite, `tests/test_query_counts.py`, keeps it so); every page stays under
 
 ## Load without loss
 
-64 locust users, each a different person, reading their plan and contact map and adding contacts for
+{load.get('users', 64)} locust users, each a different person of the population (logged in before the window),
+reading their plan and contact map and adding contacts through the real form (with its CSRF token) for
 {load.get('seconds', 120)} seconds: {load['requests']:,} requests, {load['failures']} errors,
-{load['writes']:,} writes acknowledged, {load['lost']} lost, {load['locked']} "database is locked".
+{load['writes']:,} writes acknowledged (303) by {load.get('persons', 0)} persons, and afterwards every
+acknowledged contact looked up in the database by its owner and name: {load['lost']} lost;
+{load['locked']} "database is locked" in the server's log.
 
 ## Push
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import Resource, Sip, SipRecipient, SipStatus, User
@@ -33,10 +34,12 @@ def queue_for(user: User) -> list[QueuedRequest]:
         sa.select(Sip, SipRecipient).join(SipRecipient, SipRecipient.sip_id == Sip.id)
         .where(SipRecipient.organisation_id == user.organisation_id, Sip.status.in_(WAITING))
         .order_by(Sip.created_at, Sip.id)
+        .options(selectinload(Sip.recipients), selectinload(Sip.person), selectinload(Sip.requested_by))
     ).all()
+    rights = access.access_to_many(user, [sip for sip, _recipient in rows])
     queued = []
     for sip, recipient in rows:
-        if not access.access_to(user, sip).can_read_request:
+        if not rights[sip.id].can_read_request:
             continue
         queued.append(QueuedRequest(sip, recipient, request_status.working_days_waited(sip),
                                     request_status.is_overdue(sip)))

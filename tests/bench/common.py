@@ -119,6 +119,27 @@ def login(base: str, email: str, password: str) -> str:
     return f"minsip={cookie.value}"
 
 
+ASSETS = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"')
+
+
+def first_load_bytes(client, path: str) -> tuple[int, int]:
+    """(status, bytes sent) for a first load of ``path`` with a Flask test client: the page and the CSS and
+    JavaScript it links, each compressed as the app serves it to a browser that accepts gzip."""
+    import gzip
+
+    response = client.get(path, headers={"Accept-Encoding": "gzip"})
+    body = response.get_data()
+    response.close()
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return response.status_code, len(body)
+    html = gzip.decompress(body).decode() if response.headers.get("Content-Encoding") == "gzip" else body.decode()
+    size = len(body)
+    for asset in sorted(set(ASSETS.findall(html))):
+        with client.get(asset, headers={"Accept-Encoding": "gzip"}) as reply:
+            size += len(reply.get_data())
+    return response.status_code, size
+
+
 def wrk(url: str, cookie: str | None, connections: int = 16, seconds: int = 10) -> dict[str, float]:
     """req/s, p50 and p99 (ms) from a wrk run on loopback."""
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url]

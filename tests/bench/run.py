@@ -13,10 +13,8 @@ BENCH_PUSH (10000), BENCH_SQLITE=1 to use SQLite even when PostgreSQL answers.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -27,7 +25,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.bench.common import ROOT, app_env, flask, fresh_database, login, postgres_answers, server, wrk
+from tests.bench.common import (
+    ROOT, app_env, first_load_bytes, flask, fresh_database, login, postgres_answers, server, wrk,
+)
 
 LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
 SMALL = int(os.environ.get("BENCH_SMALL", "1000"))
@@ -87,14 +87,9 @@ def queries_and_bytes(database_url: str) -> dict[str, dict]:
             client.post("/login", data={"email": who[0], "password": who[1]})
         client.get(path)  # the first request warms the caches
         statements.clear()
-        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        client.get(path).close()
         count = len(statements)
-        html = response.get_data()
-        text = gzip.decompress(html).decode() if response.headers.get("Content-Encoding") == "gzip" else html.decode()
-        size = len(html)
-        for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"', text):
-            with client.get(asset, headers={"Accept-Encoding": "gzip"}) as reply:
-                size += len(reply.get_data())
+        _status, size = first_load_bytes(client, path)
         results[name] = {"queries": count, "kb": size / 1024}
         say(f"  {name:20} {count:3d} SQL statements   {size / 1024:5.1f} KB compressed (HTML + CSS + JS)")
     engine.dispose()

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.bench.common import (
-    ROOT, app_env, first_load_bytes, flask, fresh_database, login, postgres_answers, server, wrk,
+    ROOT, app_env, first_load_bytes, flask, fresh_database, login, postgres_answers, server, warm_up, wrk,
 )
 
 LARGE = int(os.environ.get("BENCH_LARGE", "100000"))
@@ -63,7 +63,8 @@ def measure(base: str, names: list[str]) -> dict[str, dict]:
     results = {}
     for name in names:
         path, who = PAGES[name]
-        wrk(base + path, cookies.get(who), seconds=2)  # warm up
+        warm_up(base + path, cookies.get(who))
+        wrk(base + path, cookies.get(who), seconds=2)
         results[name] = wrk(base + path, cookies.get(who), seconds=SECONDS)
         say(f"  {name:20} {results[name]['rps']:8.0f} req/s   p50 {results[name]['p50']:6.1f} ms   "
             f"p99 {results[name]['p99']:6.1f} ms   errors {results[name]['errors']}")

@@ -132,3 +132,30 @@ def test_the_professional_inbox_makes_as_many_statements_for_25_more_requests(ap
     page = client.get("/work/").get_data(as_text=True)
     assert sum(reference in page for reference in references) == 25
     assert after == before, statements.repeated()
+
+
+def test_the_decision_for_a_list_is_the_decision_for_each_sip(app, demo, clock):
+    """``access_to_many`` (lists) answers exactly what ``access_to`` answers, SIP by SIP, for everyone."""
+    from tests.factories import withdraw_consent
+    from webapp.models import Sip, User
+    from webapp.services import access
+
+    with app.app_context():
+        withdrawn = make_sip(user("omar"), to=("Haninge kommun",))
+        give_consent(withdrawn, to=("Haninge kommun",))
+        withdraw_consent(withdrawn)
+        make_sip(user("anna"), to=("Nynäshamns kommun",))  # no consent yet: only the recipient sees the request
+        sips = list(db.session.scalars(sa.select(Sip)))
+        fields = ("standing", "can_read_request", "can_read_details", "can_act_for_person", "can_work")
+        standings = set()
+        for reader in db.session.scalars(sa.select(User)):
+            many = access.access_to_many(reader, sips)
+            for sip in sips:
+                one = access.access_to(reader, sip)
+                assert [getattr(many[sip.id], f) for f in fields] == [getattr(one, f) for f in fields], (
+                    reader.email, sip.reference)
+                assert many[sip.id].consent.status == one.consent.status
+                standings.add(one.standing)
+        assert {access.Standing.PERSON, access.Standing.PROFESSIONAL, access.Standing.STUB,
+                access.Standing.NONE} <= standings
+        assert access.access_to_many(user("sara"), []) == {}

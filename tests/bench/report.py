@@ -43,7 +43,30 @@ The plan page with {report['small']:,} persons: {small_plan['rps']:.0f} req/s, p
 
 The number of statements per page does not depend on the size of the plan or of the database (a test
 in the suite, `tests/test_query_counts.py`, keeps it so); every page stays under 50 KB
-(`tests/test_page_weight.py`).
+(`tests/test_page_weight.py`). The last column is the CPU time one request costs the app, measured
+with the Flask test client on the large population (process time, so it does not depend on how busy
+the machine is): it is the figure to compare between runs and between pages.
+
+## Why the pages are slower than the floor
+
+- A GET writes nothing: the statements of every page above are SELECTs; a person reading their own
+  data is not logged; the idle-timeout clock lives in the signed session cookie and moves at most once
+  a minute, so no session row is updated per request (`tests/test_security_suite.py` checks that no GET
+  changes the database, except the access log of reads by someone else, once per reader, SIP and day
+  for lists).
+- The cost is CPU: rendering a page of 10 to 50 KB through Jinja (macros, a hundred translated
+  strings, escaping) and the ORM's work on a few statements take the milliseconds in the last column,
+  against about one for `/ping`. With 2 sync gunicorn workers on 2 cores that also run wrk, a page's
+  throughput is at most 2 cores / its CPU time, and at 16 connections each request waits behind about
+  eight others: p99 is roughly 8 to 16 times the CPU time. A p99 under 50 ms at 16 connections would
+  need about 6 ms of CPU per page, and R = 0.5 a page costing twice `/ping`: neither is within reach of
+  a server-rendered page on this machine, and the run below says so rather than tuning the figures.
+- A fresh worker's first requests compile the page's templates (0.1 to 0.25 s of CPU each). The
+  benchmark warms every worker one request at a time before measuring; an earlier version did not,
+  and wrk's default 2 s timeout then dropped the slowest answers (a page at "3 req/s, p50 0 ms").
+- Lists load what they show together: the inbox and the home page looked up the consent state and the
+  recipients of each SIP one by one (3 statements per SIP); `access.access_to_many` and
+  `consent_state.states_of` now decide for the whole list in a fixed number of statements.
 
 ## Load without loss
 

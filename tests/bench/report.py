@@ -20,8 +20,10 @@ def _size_note(report: dict) -> str:
 def render(report: dict) -> str:
     plan, bare = report["large_pages"]["plan page"], report["large_pages"]["bare"]
     small_plan = report["small_pages"]["plan page"]
-    sizes = ["| page | SQL statements | KB compressed (HTML + CSS + JS, first load) |", "| --- | ---: | ---: |"]
-    sizes += [f"| {name} | {p['queries']} | {p['kb']:.1f} |" for name, p in report["pages"].items()]
+    sizes = ["| page | SQL statements | KB compressed (HTML + CSS + JS, first load) | ms CPU per request, in-process |",
+             "| --- | ---: | ---: | ---: |"]
+    sizes += [f"| {name} | {p['queries']} | {p['kb']:.1f} | {p.get('cpu_ms', 0):.1f} |"
+              for name, p in report["pages"].items()]
     checks = "\n".join(f"- {'met' if passed else '**not met**'}: {name}" for name, passed in report["checks"].items())
     load = report["load"]
     return f"""# Performance
@@ -80,7 +82,7 @@ the machine is): it is the figure to compare between runs and between pages.
 
 ## Load without loss
 
-{load.get('users', 64)} locust users, each a different person of the population (logged in before the window),
+On {report['database']}, {load.get('users', 64)} locust users, each a different person of the population (logged in before the window),
 reading their plan and contact map and adding contacts through the real form (with its CSRF token) for
 {load.get('seconds', 120)} seconds: {load['requests']:,} requests, {load['failures']} errors,
 {load['writes']:,} writes acknowledged (303) by {load.get('persons', 0)} persons, and afterwards every

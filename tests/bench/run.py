@@ -125,9 +125,9 @@ def load_without_loss(env: dict[str, str], base: str, log: Path) -> dict:
 
     engine = create_engine(normalise_url(env["DATABASE_URL"]))
     with engine.connect() as conn:
-        stored = set(conn.execute(sa.text(
+        stored = {(email, name) for email, name in conn.execute(sa.text(
             "SELECT users.email, contacts.name FROM contacts JOIN users ON users.id = contacts.owner_id "
-            "WHERE contacts.name LIKE 'Load contact %'")).tuples())
+            "WHERE contacts.name LIKE 'Load contact %'"))}
     engine.dispose()
     lost = [write for write in writes if (write["person"], write["name"]) not in stored]
     locked = log.read_text(errors="replace").count("database is locked")

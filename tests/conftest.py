@@ -32,6 +32,9 @@ TEST_SETTINGS = {
     "ARGON2_MEMORY_COST": 1024,
     "ARGON2_PARALLELISM": 1,
     "SERVER_NAME": "localhost",
+    # The demo without the professionals' case history (issue 5): most tests book their own meetings
+    # and plans on Anna's SIP. ``full_demo`` seeds everything, as ``make run`` does.
+    "DEMO_CASE_HISTORY": False,
 }
 
 
@@ -144,6 +147,17 @@ def demo(app):
     """The demo data, seeded through the same service ``make run`` uses."""
     from webapp.services import demo as demo_service
 
+    with app.app_context():
+        people = demo_service.seed()
+    return {email.split("@")[0]: user for email, user in people.items()}
+
+
+@pytest.fixture
+def full_demo(app):
+    """The demo data with everything ``make run`` seeds, the professionals' case history included."""
+    from webapp.services import demo as demo_service
+
+    app.config["DEMO_CASE_HISTORY"] = True
     with app.app_context():
         people = demo_service.seed()
     return {email.split("@")[0]: user for email, user in people.items()}

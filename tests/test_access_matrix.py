@@ -33,6 +33,7 @@ OWN = "own"   # 200, the viewer's own page: none of Anna's data on it
 SHOWN = 200   # 200, with Anna's data on it
 
 CONSENT = "/sips/SIP-7KQ4-M2/consent"
+WORK_CASE = "/work/sips/SIP-7KQ4-M2"
 PURPOSE = "Jag vill att hemtjänsten, distriktssköterskan och rehab"
 
 #: url → (words that only Anna's data has, expected outcome per viewer). One table.
@@ -43,6 +44,13 @@ MATRIX = {
                             dict(anna=SHOWN, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
     CONSENT + "/give": ("", dict(anna=303, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
     CONSENT + "/renew": ("", dict(anna=303, erik=404, rita=404, ulf=404, gun=404, omar=404, sara=404, nils=404, anonymous=302)),
+    # Issue 5, part A: the professional's case page and its consent form (citizens have no workspace).
+    WORK_CASE: (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    WORK_CASE + "/consent": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    # The workspace's meetings (issue 5): the booking form shows the request's purpose; the list of a
+    # professional's own invitations shows no one else's.
+    "/work/sips/SIP-7KQ4-M2/meetings/new": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)),
+    "/work/invitations": (PURPOSE, dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=OWN, nils=OWN, anonymous=302)),
     "/relatives": ("Erik Andersson", dict(anna=SHOWN, erik=OWN, rita=OWN, ulf=OWN, gun=OWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/following": ("Anna Andersson", dict(anna=OWN, erik=SHOWN, rita=OWN, ulf=OWN, gun=SHOWN, omar=OWN, sara=403, nils=403, anonymous=302)),
     "/privacy/access-log": ("Sara Lind, Haninge kommun, read your",
@@ -51,8 +59,18 @@ MATRIX = {
     "/privacy/my-data.json": ("SIP-7KQ4-M2", dict(anna=SHOWN, erik=OWN, rita=OWN, ulf=OWN, gun=OWN, omar=OWN, sara=403, nils=403, anonymous=302)),
 }
 
+#: The plan on the professional's side (issue 5): only staff inside the consent, every read logged.
+WORK_PLAN = "/work/sips/SIP-7KQ4-M2/plan"
+STAFF_ONLY = dict(anna=403, erik=403, rita=403, ulf=403, gun=403, omar=403, sara=SHOWN, nils=404, anonymous=302)
+MATRIX.update({
+    WORK_PLAN: ("The plan of Anna Andersson", STAFF_ONLY),
+    WORK_PLAN + "/versions": ("All versions of the plan of Anna Andersson", STAFF_ONLY),
+    WORK_PLAN + "/compare": ("Compare versions of the plan of Anna Andersson", STAFF_ONLY),
+})
+
 #: Reads of the SIP itself, which are logged for everyone but the person.
-LOGGED = {CONSENT}
+LOGGED = {CONSENT, WORK_CASE, WORK_CASE + "/consent", "/work/sips/SIP-7KQ4-M2/meetings/new", WORK_PLAN,
+          WORK_PLAN + "/versions", WORK_PLAN + "/compare"}
 
 
 @pytest.fixture

@@ -135,3 +135,20 @@ def test_without_a_plan_or_consent_there_is_nothing_to_print(app, client, auth, 
     assert "There are no documents yet" in page
     assert client.get(f"/sips/{reference}/documents/plan").status_code == 404
     assert client.get(f"/sips/{reference}/documents/consent.pdf").status_code == 404
+
+
+def test_the_persons_invitation_side_by_side(app, client, auth, anna_world):
+    _speaks(app, "anna", "ar")
+    auth.login("sara")
+    html = client.get(DOCUMENTS).get_data(as_text=True)
+    assert "Invitation to the meeting on 2026-03-16" in html
+    assert "Invitation to the meeting on 2026-03-04" not in html  # that one has taken place
+    item = int(html.split(f"{DOCUMENTS}/invitation?item=", 1)[1].split("&", 1)[0])
+    page = client.get(f"{DOCUMENTS}/invitation?item={item}&lang=sv&lang=ar").get_data(as_text=True)
+    with app.test_request_context():
+        swedish, arabic = (_translated(code, "Who is invited") for code in ("sv", "ar"))
+    assert swedish in page and arabic in page and page.index(swedish) < page.index(arabic)
+    assert "Follow up the plan" in page
+    pdf = client.get(f"{DOCUMENTS}/invitation.pdf?item={item}&lang=sv&lang=ar")
+    assert "Follow up the plan" in _pdf_text(pdf)
+    assert client.get(f"{DOCUMENTS}/invitation?item=999999").status_code == 404

@@ -66,10 +66,10 @@ def test_listing_and_opening_a_request_is_logged_for_the_person(app, client, aut
     assert all(entry.actor_name == "Sara Lind" and entry.actor_organisation == "Haninge kommun" for entry in entries)
     client.get("/work/")  # the list again the same day: not logged twice
     assert len(_log(app)) == len(entries)
-    response = client.get("/work/requests/SIP-H3RA-9P")
+    response = client.get("/work/sips/SIP-H3RA-9P")
     assert response.status_code == 200
     page = text(response)
-    assert "Request SIP-H3RA-9P" in page and "For Omar Haddad" in page
+    assert "SIP SIP-H3RA-9P" in page and "For Omar Haddad" in page
     assert "Arabic" in page and "Easy-to-read text" in page and "070-123 45 03" in page
     assert len(_log(app)) == len(entries) + 1
     clock.advance(days=1)
@@ -80,8 +80,8 @@ def test_listing_and_opening_a_request_is_logged_for_the_person(app, client, aut
 
 def test_a_professional_outside_the_request_gets_404(app, client, auth, clock, demo):
     auth.login("nils")
-    assert client.get("/work/requests/SIP-7KQ4-M2").status_code == 404
-    assert client.get("/work/requests/SIP-NONE-00").status_code == 404
+    assert client.get("/work/sips/SIP-7KQ4-M2").status_code == 404
+    assert client.get("/work/sips/SIP-NONE-00").status_code == 404
     assert _log(app) == []
 
 
@@ -104,7 +104,7 @@ def test_once_consent_is_given_only_the_organisations_inside_it_see_the_request(
         db.session.commit()
     auth.login("lena")
     assert "SIP-7KQ4-M2" not in text(client.get("/work/"))
-    assert client.get("/work/requests/SIP-7KQ4-M2").status_code == 404
+    assert client.get("/work/sips/SIP-7KQ4-M2").status_code == 404
     auth.logout()
     auth.login("sara")
     assert "SIP-7KQ4-M2" in text(client.get("/work/"))
@@ -120,4 +120,4 @@ def test_the_workspace_points_to_the_queue(client, auth, demo):
 def test_citizens_have_no_workspace(client, auth, demo):
     auth.login("anna")
     assert client.get("/work/").status_code == 403
-    assert client.get("/work/requests/SIP-7KQ4-M2").status_code == 403
+    assert client.get("/work/sips/SIP-7KQ4-M2").status_code == 403

@@ -39,7 +39,8 @@ def booking_for(meeting_id: int) -> InterpreterRequest | None:
 
 
 def book(user: User, meeting: Meeting, language: str, mode: InterpreterMode, agency: str,
-         booking_reference: str, confirmed: bool, sign_language: bool = False, notes: str = "") -> InterpreterRequest:
+         booking_reference: str, confirmed: bool, sign_language: bool = False, notes: str = "",
+         language_name: str = "") -> InterpreterRequest:
     """Book (or update the booking of) the meeting's interpreter."""
     sip = db.session.get(Sip, meeting.sip_id)
     if not access_to(user, sip).can_work:
@@ -58,6 +59,7 @@ def book(user: User, meeting: Meeting, language: str, mode: InterpreterMode, age
                                      created_at=clock.now())
         db.session.add(booking)
     booking.language = language.strip()
+    booking.language_name = language_name.strip()
     booking.sign_language = sign_language
     booking.mode = mode
     booking.agency = agency.strip()

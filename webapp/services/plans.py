@@ -31,7 +31,7 @@ from webapp.models import (
     SipStatus,
     User,
 )
-from webapp.services import cases, clock, events
+from webapp.services import cases, clock, events, follow_ups
 from webapp.services.access import access_to
 from webapp.services.cases import CaseError
 
@@ -141,6 +141,23 @@ def start_draft(user: User, sip: Sip, meeting: Meeting | None = None) -> PlanVer
     db.session.add(version)
     db.session.commit()
     return version
+
+
+def record_attendance(user: User, version: PlanVersion, meeting: Meeting, attended: dict[int, bool]) -> None:
+    """Who came to the meeting the version is made at: recorded on the meeting, copied into the version."""
+    sip = _require_editable(user, version)
+    if meeting.sip_id != sip.id:
+        raise PermissionError("meeting of another SIP")
+    follow_ups.record_attendance(user, meeting, attended)
+    db.begin_write()
+    version.meeting_id = meeting.id
+    version.attendance = [
+        PlanAttendance(participant_id=p.id, name=p.name, organisation_name=p.organisation_name,
+                       attended=bool(p.attended))
+        for p in meeting.participants if p.attended is not None
+    ]
+    version.updated_at = clock.now()
+    db.session.commit()
 
 
 @dataclass

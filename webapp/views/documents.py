@@ -1,5 +1,5 @@
-"""A SIP's documents, in one or two languages side by side: the plan copy, the consent summary and the
-missed-meeting complaint (and, through ``register``, the meeting invitations).
+"""A SIP's documents, in one or two languages side by side: the plan copy, the consent summary, the
+meeting invitations and the missed-meeting complaint.
 
 The person reads them in their own language; a professional at the meeting table prints them in
 Swedish and in the person's language side by side. Each column is rendered in its own language
@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from webapp import i18n
 from webapp.extensions import db
-from webapp.models import MissedMeetingReport, Resource, Sip
-from webapp.services import access, clock, complaints, documents, interpreter_bookings, plan_reading, plans
+from webapp.models import MeetingParticipant, MeetingStatus, MissedMeetingReport, ParticipantKind, Resource, Sip
+from webapp.services import (
+    access, clock, complaints, documents, interpreter_bookings, meeting_reading, meetings, plan_reading, plans,
+)
 from webapp.services.consent_state import state_of
 from webapp.views.sips import sip_or_404
 
@@ -109,9 +111,33 @@ def _complaint_body(sip: Sip, item: int | None, prefix: str) -> str:
     return render_template("documents/_complaint.html", text=text, id_prefix=prefix)
 
 
+def _invitation_listed(sip: Sip) -> list[Document]:
+    found, now = [], clock.now()
+    for meeting in meetings.for_sip(sip):
+        if meeting.status != MeetingStatus.PLANNED or meeting.starts_at < now:
+            continue  # an invitation is for a meeting still to come
+        person = next((p for p in meeting.participants if p.kind == ParticipantKind.PERSON), None)
+        if person is not None:
+            found.append(Document("invitation", person.id, _(
+                "Invitation to the meeting on %(date)s",
+                date=clock.local(meeting.starts_at).date().strftime("%Y-%m-%d"))))
+    return found
+
+
+def _invitation_body(sip: Sip, item: int | None, prefix: str) -> str:
+    participant = db.session.get(MeetingParticipant, item) if item else None
+    meeting = participant.meeting if participant is not None else None
+    if meeting is None or meeting.sip_id != sip.id:
+        abort(404)
+    return render_template("documents/_invitation.html", meeting=meeting, sip=sip, participant=participant,
+                           invited=meeting.participants, interpreter=meeting_reading.interpreter(meeting, sip),
+                           inviter=meeting.created_by)
+
+
 register("plan", _plan_listed, _plan_body)
 register("consent", _consent_listed, _consent_body)
 register("complaint", _complaint_listed, _complaint_body)
+register("invitation", _invitation_listed, _invitation_body)
 
 
 # -- the pages ---------------------------------------------------------------------------------------------

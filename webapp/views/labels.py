@@ -215,6 +215,20 @@ REPORT_STATUSES = {
 }
 
 
+# -- Issue 5, part A: the inbox's filters ------------------------------------------------------
+from webapp.services.work import Stage  # noqa: E402
+
+INBOX_STAGES = {
+    Stage.NEW: _l("New"),
+    Stage.ACKNOWLEDGED: _l("Acknowledged"),
+    Stage.WAITING_FOR_CONSENT: _l("Waiting for consent"),
+    Stage.MEETING_BOOKED: _l("Meeting booked"),
+    Stage.PLAN_ACTIVE: _l("Plan active"),
+    Stage.FOLLOW_UP_DUE: _l("Follow-up due"),
+    Stage.CLOSED: _l("Closed"),
+}
+
+
 def _label(table: dict, default=None):
     return lambda value: table.get(value, default if default is not None else value)
 
@@ -241,4 +255,5 @@ def init_app(app) -> None:
         response_label=_label(RESPONSES),
         missed_kind_label=_label(MISSED_KINDS),
         report_status_label=_label(REPORT_STATUSES),
+        inbox_stage_label=_label(INBOX_STAGES),
     )

@@ -1,28 +1,26 @@
-"""The professional's workspace, minimal for now: the requests sent to their organisation."""
+"""The professional's workspace: the blueprint, and the inbox of the requests to one's organisation.
+
+Each part of the workspace adds its routes to ``bp`` in its own module, imported at the bottom.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from webapp.services import access, request_status, work
-from webapp.services import requests as request_service
-from webapp.views import request_answers
+from webapp.services import work
 
 bp = Blueprint("work", __name__, url_prefix="/work")
 
 
 @bp.get("/")
 def index():
-    return render_template("work/index.html", queue=work.queue_for(current_user))
+    shown = request.args.get("show", "")
+    stage = work.Stage(shown) if shown in work.Stage.__members__.values() else None
+    return render_template("work/index.html", inbox=work.inbox_for(current_user, stage), stage=stage,
+                           stages=list(work.Stage))
 
 
-@bp.get("/requests/<reference>")
-def show_request(reference: str):
-    sip = request_service.by_reference(reference) or abort(404)
-    access.require_request(current_user, sip)
-    return render_template(
-        "work/request.html", sip=sip, for_staff=True, timeline=request_status.timeline(sip),
-        waited=request_status.working_days_waited(sip), overdue=request_status.is_overdue(sip),
-        subject_phone=sip.person.phone if sip.person else sip.subject_phone,
-        needs=request_answers.needs_of(sip), interpreter_names=request_answers.interpreter_names(sip),
-    )
+from webapp.views import work_cases  # noqa: E402,F401
+from webapp.views import work_reports  # noqa: E402,F401
+from webapp.views import work_meetings  # noqa: E402,F401
+from webapp.views import work_plans  # noqa: E402,F401

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from webapp.extensions import db
 from webapp.services.demo import base, consents, relatives
+from webapp.services.demo import cases as cases_demo
 from webapp.services.demo import contacts as contacts_demo
 from webapp.services.demo import requests as requests_demo
 from webapp.services.demo import notifications as notification_demo
@@ -20,6 +21,7 @@ STEPS.append(contacts_demo.seed)
 STEPS.append(requests_demo.seed)
 STEPS.append(relatives.seed)   # issue 4: Erik follows Anna (before her consent names him)
 STEPS.append(consents.seed)    # issue 4: Anna's consent history and access log
+STEPS.append(cases_demo.seed)  # issue 5: Anna's meeting, plan and follow-up; Britt's declined request
 STEPS.append(notification_demo.seed)  # last: the reminders due in the world the other steps built
 
 

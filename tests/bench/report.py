@@ -47,7 +47,9 @@ touches no database, the framework's floor.
 
 The plan page with {report['small']:,} persons: {small_plan['rps']:.0f} req/s, p99 {small_plan['p99']:.1f} ms; with
 {report['large']:,}: p99 {plan['p99']:.1f} ms ({report['growth'] * 100:+.0f} %). Filling {report['large']:,} persons took
-{report['fill_seconds_large']:.0f} s.
+{report['fill_seconds_large']:.0f} s. While p99 is set by the queue in front of 2 busy workers on a shared machine, this
+comparison is noisy: the statement count (constant, tested) and the CPU per request are the better evidence
+that the cost does not grow with the data.
 
 ## Queries and size
 
@@ -100,8 +102,9 @@ acknowledged contact looked up in the database by its owner and name: {load['los
 ## Reproduce
 
 ```sh
-make bench                                  # about 10 minutes; PostgreSQL when it answers on 127.0.0.1:5432
-BENCH_LARGE=20000 BENCH_LOAD_SECONDS=30 make bench   # a quicker look
+make bench                                  # 100,000 persons; PostgreSQL when it answers on 127.0.0.1:5432
+BENCH_LARGE=10000 make bench                # this page's run: 12 minutes on the shared 2-core machine
+BENCH_LARGE=2000 BENCH_SMALL=200 BENCH_SECONDS=3 BENCH_LOAD_SECONDS=20 BENCH_PUSH=200 make bench  # a quick look
 BENCH_SQLITE=1 make bench                   # SQLite even when PostgreSQL answers
 ```
 """

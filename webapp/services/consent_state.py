@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import ConsentAction, ConsentRecord, Sip
@@ -54,12 +55,27 @@ def latest_record(sip_id: int) -> ConsentRecord | None:
 def state_of(sip: Sip | int, today: date | None = None) -> ConsentState:
     """The consent state of a SIP today (Swedish date)."""
     sip_id = sip if isinstance(sip, int) else sip.id
-    record = latest_record(sip_id)
+    return _state(latest_record(sip_id), today or clock.today())
+
+
+def states_of(sip_ids: list[int], today: date | None = None) -> dict[int, ConsentState]:
+    """The consent states of many SIPs at once (a list page), in three statements whatever their number."""
+    if not sip_ids:
+        return {}
+    latest = (sa.select(sa.func.max(ConsentRecord.id)).where(ConsentRecord.sip_id.in_(sip_ids))
+              .group_by(ConsentRecord.sip_id))
+    records = {record.sip_id: record for record in db.session.scalars(
+        sa.select(ConsentRecord).where(ConsentRecord.id.in_(latest))
+        .options(selectinload(ConsentRecord.organisations), selectinload(ConsentRecord.relatives)))}
+    today = today or clock.today()
+    return {sip_id: _state(records.get(sip_id), today) for sip_id in sip_ids}
+
+
+def _state(record: ConsentRecord | None, today: date) -> ConsentState:
     if record is None:
         return ConsentState(ConsentStatus.NONE)
     if record.action == ConsentAction.WITHDRAW:
         return ConsentState(ConsentStatus.WITHDRAWN, record)
-    today = today or clock.today()
     if record.valid_until is not None and record.valid_until < today:
         return ConsentState(ConsentStatus.EXPIRED, record)
     return ConsentState(

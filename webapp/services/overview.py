@@ -34,7 +34,7 @@ from webapp.models import (
 )
 from webapp.services import access, audit, clock, relatives
 from webapp.services.consent_rules import renewal_open
-from webapp.services.consent_state import ConsentState, ConsentStatus, state_of
+from webapp.services.consent_state import ConsentState, ConsentStatus, states_of
 from webapp.services.request_status import TIMELINE
 
 #: Feedback is asked for meetings held in the last 30 days: after that it is no longer fresh.
@@ -214,7 +214,8 @@ def _summaries(user: User, sips: list[Sip], rights: dict[int, access.Access]) ->
 def for_user(user: User) -> Home:
     """The home page of a citizen: their SIPs, the SIPs of the people they follow, what waits."""
     own = _load_sips(list(db.session.scalars(sa.select(Sip.id).where(Sip.person_id == user.id))))
-    rights: dict[int, access.Access] = {sip.id: access.Access(access.Standing.PERSON, state_of(sip),
+    states = states_of([sip.id for sip in own])
+    rights: dict[int, access.Access] = {sip.id: access.Access(access.Standing.PERSON, states[sip.id],
                                                               can_read_request=True, can_read_details=True)
                                         for sip in own}
     followed_people: list[tuple[User, list[Sip]]] = []

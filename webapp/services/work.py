@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.models import (
@@ -91,15 +92,24 @@ def _candidates(organisation_id: int) -> list[tuple[Sip, SipRecipient | None]]:
                                          SipRecipient.organisation_id == organisation_id))
         .where(sa.or_(Sip.id.in_(sent_to), Sip.id.in_(named)))
         .order_by(Sip.created_at, Sip.id)
+        .options(selectinload(Sip.recipients), selectinload(Sip.person), selectinload(Sip.requested_by))
     ).all()
     return [(sip, recipient) for sip, recipient in rows]
 
 
-def _interpreter_flags(sip: Sip) -> list[Meeting]:
-    planned = db.session.scalars(sa.select(Meeting).where(Meeting.sip_id == sip.id,
+def _interpreter_flags(sip_ids: list[int]) -> dict[int, list[Meeting]]:
+    """Per SIP, its planned meetings whose interpreter is not confirmed soon enough: one statement for the
+    meetings of the whole list (and more only for the few within the three days)."""
+    flags: dict[int, list[Meeting]] = {}
+    if not sip_ids:
+        return flags
+    planned = db.session.scalars(sa.select(Meeting).where(Meeting.sip_id.in_(sip_ids),
                                                           Meeting.status == MeetingStatus.PLANNED)
                                  .order_by(Meeting.starts_at))
-    return [meeting for meeting in planned if interpreter_bookings.unconfirmed_soon(meeting)]
+    for meeting in planned:
+        if interpreter_bookings.unconfirmed_soon(meeting):
+            flags.setdefault(meeting.sip_id, []).append(meeting)
+    return flags
 
 
 def unanswered_reports(organisation_id: int) -> list:
@@ -114,16 +124,17 @@ def inbox_for(user: User, stage: Stage | None = None) -> Inbox:
     """
     if user.organisation_id is None:
         return Inbox([], {s: 0 for s in Stage}, 0)
-    readable = [(sip, recipient) for sip, recipient in _candidates(user.organisation_id)
-                if access.access_to(user, sip).can_read_request]
+    candidates = _candidates(user.organisation_id)
+    rights = access.access_to_many(user, [sip for sip, _recipient in candidates])
+    readable = [(sip, recipient) for sip, recipient in candidates if rights[sip.id].can_read_request]
     staged = [(sip, recipient, stage_of(sip, recipient)) for sip, recipient in readable]
     counts = {s: sum(1 for *_rest, item_stage in staged if item_stage == s) for s in Stage}
     shown = [(sip, recipient, item_stage) for sip, recipient, item_stage in staged
              if (item_stage == stage if stage is not None else item_stage != Stage.CLOSED)]
+    flags = _interpreter_flags([sip.id for sip, _recipient, item_stage in shown if item_stage != Stage.CLOSED])
     items = [
         InboxItem(sip, recipient, item_stage, request_status.working_days_waited(sip),
-                  request_status.is_overdue(sip),
-                  _interpreter_flags(sip) if item_stage != Stage.CLOSED else [])
+                  request_status.is_overdue(sip), flags.get(sip.id, []))
         for sip, recipient, item_stage in shown
     ]
     audit.record_list_reads(user, [item.sip for item in items], Resource.REQUEST)

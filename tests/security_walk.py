@@ -85,3 +85,11 @@ def snapshot() -> dict[str, str]:
         rows = db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
         digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return digests
+
+
+def get_urls(app) -> list[str]:
+    """An example URL for every GET rule of the app (static files aside)."""
+    with app.test_request_context():
+        values = argument_values()
+        return sorted({example_url(rule, values) for rule in app.url_map.iter_rules()
+                       if "GET" in rule.methods and rule.endpoint != "static"})

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.my_sip_fixtures import anna_world  # noqa: F401 - fixture
-from tests.security_walk import argument_values, example_url
+from tests.security_walk import get_urls
 from webapp import i18n
 from webapp.config import LANGUAGES
 
@@ -16,13 +16,6 @@ from webapp.config import LANGUAGES
 WALKERS = [None, "anna", "sara", "admin"]
 #: Pages that are not the app's own HTML in a language: files, feeds, the health check.
 NOT_PAGES = re.compile(r"\.(ics|vcf|json|js|webmanifest|css|png|svg|woff2)$|^/(healthz|ping|static/)")
-
-
-def _urls(app) -> list[str]:
-    with app.test_request_context():
-        values = argument_values()
-        return sorted({example_url(rule, values) for rule in app.url_map.iter_rules()
-                       if "GET" in rule.methods and rule.endpoint != "static"})
 
 
 @pytest.mark.slow
@@ -35,7 +28,7 @@ def test_every_page_and_document_renders_in_every_language(app, client, auth, an
         if who:
             assert auth.login(who, english=False).status_code == 303
         client.post("/language", data={"lang-language": language, "next": "/"})
-        for url in _urls(app):
+        for url in get_urls(app):
             if NOT_PAGES.search(url.split("?")[0]) or url in seen_pdf:
                 continue  # a document is rendered once per language, by the first who may read it
             response = client.get(url)

@@ -8,20 +8,13 @@ import pytest
 
 from tests.bench.common import first_load_bytes
 from tests.my_sip_fixtures import anna_world  # noqa: F401 - fixture
-from tests.security_walk import argument_values, example_url
+from tests.security_walk import get_urls
 
 LIMIT = 50 * 1024
 #: Who opens the pages: nobody, the person, her son, a professional in the consent, an administrator.
 WALKERS = [None, "anna", "erik", "sara", "admin"]
 #: Not pages: files, feeds and documents (PDF, calendar, vCard, JSON), and the assets themselves.
 NOT_PAGES = re.compile(r"\.(ics|vcf|json|js|webmanifest|css|png|svg|woff2|pdf)$|^/(healthz|ping|static/)")
-
-
-def _urls(app) -> list[str]:
-    with app.test_request_context():
-        values = argument_values()
-        return sorted({example_url(rule, values) for rule in app.url_map.iter_rules()
-                       if "GET" in rule.methods and rule.endpoint != "static"})
 
 
 @pytest.mark.slow
@@ -31,7 +24,7 @@ def test_every_page_weighs_under_50_kb_compressed_on_first_load(app, client, aut
         client.post("/logout")
         if who:
             assert auth.login(who).status_code == 303
-        for url in _urls(app):
+        for url in get_urls(app):
             if NOT_PAGES.search(url.split("?")[0]):
                 continue
             status, size = first_load_bytes(client, url)

@@ -264,8 +264,10 @@ def open_notification(user: User, notification_id: int) -> str | None:
     return notification.url
 
 
-def mark_read(user: User, notification_id: int) -> bool:
-    """Mark one of the user's messages as read."""
+def mark_read(user: User, notification_id: int) -> bool | None:
+    """Mark one of the user's messages as read: ``True`` if it was unread, ``None`` if it is not theirs."""
+    if _own(user, notification_id) is None:
+        return None
     db.begin_write()
     changed = db.session.execute(
         sa.update(Notification).where(Notification.id == notification_id, Notification.user_id == user.id,

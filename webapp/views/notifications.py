@@ -46,8 +46,11 @@ def open_message(notification_id: int):
 
 @bp.post("/<int:notification_id>/read")
 def mark_read(notification_id: int):
-    """Mark one message as read and go back to the same page of the inbox."""
-    if notifications.mark_read(current_user, notification_id):
+    """Mark one message as read and go back to the same page of the inbox; someone else's: 404."""
+    marked = notifications.mark_read(current_user, notification_id)
+    if marked is None:
+        abort(404)
+    if marked:
         flash(_("The message is marked as read."), "success")
     return redirect(url_for("notifications.inbox", page=request.form.get("page", 1, type=int)), code=303)
 

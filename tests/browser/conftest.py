@@ -9,6 +9,8 @@ import importlib.resources
 import os
 import threading
 
+from pathlib import Path
+
 import pytest
 from werkzeug.serving import make_server
 
@@ -20,8 +22,11 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
 
 
 def pytest_collection_modifyitems(items):
+    # The hook sees every collected test: mark only the ones in this folder.
+    here = Path(__file__).resolve().parent
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,9 @@ TEST_SETTINGS = {
     # The demo without the professionals' case history (issue 5): most tests book their own meetings
     # and plans on Anna's SIP. ``full_demo`` seeds everything, as ``make run`` does.
     "DEMO_CASE_HISTORY": False,
+    # The page cache asks the database on every request, as if another process might have written
+    # (tests/test_response_cache.py tests answering from memory between two asks).
+    "RESPONSE_CACHE_RECHECK": 0.0,
 }
 
 
@@ -80,6 +83,7 @@ def _fresh_database_url(template: dict, tmp_path: Path) -> str:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("INSERT INTO data_generation (id, value) VALUES (1, 0)")  # as migration 0003 left it
     engine.dispose()
     return template["url"]
 

@@ -31,8 +31,10 @@ from webapp.models import (
 )
 
 #: Tables a GET may legitimately write to: recording that something was read (the access log, a
-#: report's or message's read receipt) and the login bookkeeping made before the snapshot.
-READ_RECEIPTS = {"access_log", "notifications", "missed_meeting_reports", "user_sessions", "login_attempts"}
+#: report's or message's read receipt) and the login bookkeeping made before the snapshot; the data
+#: generation moves on with each of those writes (the page cache's clock, models/generation.py).
+READ_RECEIPTS = {"access_log", "notifications", "missed_meeting_reports", "user_sessions", "login_attempts",
+                 "data_generation"}
 
 
 def _first(model, *where):

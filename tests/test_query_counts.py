@@ -22,7 +22,11 @@ from webapp.services.plans import InterventionFields, VersionFields
 
 @pytest.fixture
 def statements(app):
-    """Counts the statements sent to the database while ``statements.of(client, url)`` gets a page."""
+    """Counts the statements sent to the database while ``statements.of(client, url)`` gets a page.
+
+    The rendered-page cache is off: these count what rendering the page costs (a page served from the
+    cache reads the generation and the login only; tests/test_response_cache.py)."""
+    app.config["RESPONSE_CACHE"] = False
     engine = app.extensions["minsip_db"]["engine"]
 
     class Statements:
@@ -134,6 +138,23 @@ def test_the_professional_inbox_makes_as_many_statements_for_25_more_requests(ap
     assert after == before, statements.repeated()
 
 
+def test_the_professional_inbox_makes_as_many_statements_for_more_requests_than_a_page_holds(
+        app, demo, clock, client, auth, statements):
+    """More requests than a page holds: the same statements for page 1 and page 2 as for the three of the demo
+    (the decision on each SIP is made on plain rows, and only the page's SIPs are loaded)."""
+    auth.login("sara")
+    before = statements.of(client, "/work/")
+    with app.app_context():
+        people = [user(name) for name in ("anna", "omar", "erik")]
+        references = [make_sip(people[number % 3], purpose=f"Request {number}").reference for number in range(80)]
+    first = statements.of(client, "/work/")
+    second = statements.of(client, "/work/?page=2")
+    pages = client.get("/work/").get_data(as_text=True) + client.get("/work/?page=2").get_data(as_text=True)
+    assert sum(reference in pages for reference in references) == 80
+    assert first == before, statements.repeated()
+    assert second == before, statements.repeated()
+
+
 def test_the_decision_for_a_list_is_the_decision_for_each_sip(app, demo, clock):
     """``access_to_many`` (lists) answers exactly what ``access_to`` answers, SIP by SIP, for everyone."""
     from tests.factories import withdraw_consent
@@ -148,13 +169,18 @@ def test_the_decision_for_a_list_is_the_decision_for_each_sip(app, demo, clock):
         sips = list(db.session.scalars(sa.select(Sip)))
         fields = ("standing", "can_read_request", "can_read_details", "can_act_for_person", "can_work")
         standings = set()
+        rows = db.session.execute(sa.select(Sip.id, *access.light_columns())).all()  # the inbox's plain rows
         for reader in db.session.scalars(sa.select(User)):
             many = access.access_to_many(reader, sips)
+            light = access.access_to_rows(reader, rows)
             for sip in sips:
                 one = access.access_to(reader, sip)
-                assert [getattr(many[sip.id], f) for f in fields] == [getattr(one, f) for f in fields], (
-                    reader.email, sip.reference)
-                assert many[sip.id].consent.status == one.consent.status
+                for listed in (many, light):
+                    assert [getattr(listed[sip.id], f) for f in fields] == [getattr(one, f) for f in fields], (
+                        reader.email, sip.reference)
+                    assert listed[sip.id].consent.status == one.consent.status
+                    assert listed[sip.id].consent.organisation_ids == one.consent.organisation_ids
+                    assert listed[sip.id].consent.relative_ids == one.consent.relative_ids
                 standings.add(one.standing)
         assert {access.Standing.PERSON, access.Standing.PROFESSIONAL, access.Standing.STUB,
                 access.Standing.NONE} <= standings

@@ -87,7 +87,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from webapp.services import audit, policy
+    from webapp.services import audit, policy, response_cache
+
+    response_cache.init_app(app)
+    app.before_request(response_cache.answer_early)  # before anything reads the database
 
     @app.before_request
     def _declare_writes() -> None:
@@ -96,6 +99,8 @@ def register_request_hooks(app: Flask) -> None:
             extensions.db.begin_write()
 
     app.before_request(policy.enforce)
+    app.before_request(response_cache.serve)
+    app.after_request(response_cache.keep)  # after_request runs last-registered first: after the commit
     app.after_request(audit.commit_request)
 
 

@@ -100,6 +100,11 @@ def _common_settings() -> dict:
         "SESSION_COOKIE_SECURE": _flag("COOKIE_SECURE", production),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        # Rendered pages kept per process until the next write (services/response_cache.py).
+        "RESPONSE_CACHE": _flag("RESPONSE_CACHE", True),
+        "RESPONSE_CACHE_BYTES": int(os.environ.get("RESPONSE_CACHE_BYTES", str(32 * 1024 * 1024))),
+        # Seconds a process answers from memory before asking the database whether anyone else wrote.
+        "RESPONSE_CACHE_RECHECK": float(os.environ.get("RESPONSE_CACHE_RECHECK", "0.1")),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Login throttling: per account and client address.

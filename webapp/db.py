@@ -7,12 +7,13 @@ WAL mode with ``synchronous=FULL`` and a busy timeout, and a unit of work that w
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -98,6 +99,52 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+_WROTE = "minsip_wrote"
+#: The same statement in both databases' parameter style: it has no parameters.
+BUMP_GENERATION = "UPDATE data_generation SET value = value + 1 WHERE id = 1 RETURNING value"
+
+
+def note_write(connection: Any) -> None:
+    """Tell the write tracking that this transaction wrote by a way it cannot see (``COPY``)."""
+    connection.info[_WROTE] = True
+
+
+def track_writes(engine: Engine, on_bump: Callable[[int], None] | None = None) -> None:
+    """Move the data generation on in every transaction that wrote, just before it commits.
+
+    The rendered-page cache keeps a page for one generation only. The number moves in the writer's own
+    transaction, so a reader sees the new number exactly when it can see the new data. A request that
+    wrote anything is marked in ``g`` and its page is not kept.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in _WRITES:
+            conn.info[_WROTE] = True
+            if has_app_context():
+                g.minsip_wrote = True
+
+    @event.listens_for(engine, "commit")
+    def _bump(conn: Any) -> None:
+        if conn.info.pop(_WROTE, False):
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(BUMP_GENERATION)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            if row is not None:
+                if has_app_context():
+                    g.minsip_generation_written = row[0]
+                if on_bump is not None:
+                    on_bump(row[0])
+
+    @event.listens_for(engine, "rollback")
+    def _forget(conn: Any) -> None:
+        conn.info.pop(_WROTE, None)
+
+
 class Database:
     """Holds each app's engine and hands out the session of the current app context."""
 
@@ -107,6 +154,8 @@ class Database:
             "engine": engine,
             "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
         }
+        track_writes(engine, lambda value: app.extensions["minsip_page_cache"].learn(value)
+                     if "minsip_page_cache" in app.extensions else None)
         app.teardown_appcontext(self._remove_session)
 
     @property

@@ -67,18 +67,27 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def cookie_session_alive() -> bool:
+    """What the cookie alone tells: it names a login session and has not been idle too long."""
+    token = session.get("sid")
+    idle = clock.now().timestamp() - session.get("seen", 0)
+    return bool(token) and idle <= sessions.idle_timeout().total_seconds()
+
+
+def move_idle_clock() -> None:
+    now = clock.now().timestamp()
+    if now - session.get("seen", 0) > _SEEN_RESOLUTION:
+        session["seen"] = int(now)
+
+
 def _load_user(user_id: str):
     """Flask-Login's loader: the session in the cookie must be live on the server."""
-    token = session.get("sid")
-    seen = session.get("seen", 0)
-    now = clock.now().timestamp()
-    if not token or now - seen > sessions.idle_timeout().total_seconds():
+    if not cookie_session_alive():
         return None
-    user = sessions.user_for_token(token)
+    user = sessions.user_for_token(session["sid"])
     if user is None or str(user.id) != user_id:
         return None
-    if now - seen > _SEEN_RESOLUTION:
-        session["seen"] = int(now)
+    move_idle_clock()
     return user
 
 

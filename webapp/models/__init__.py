@@ -2,6 +2,7 @@
 from webapp.models.audit import AccessLogEntry, Event, Resource
 from webapp.models.consent import ConsentAction, ConsentMethod, ConsentRecord
 from webapp.models.contact import Contact, Sector
+from webapp.models.generation import DataGeneration
 from webapp.models.meeting import (
     DEFAULT_DURATION,
     MAX_DURATION,

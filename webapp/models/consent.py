@@ -34,7 +34,8 @@ consent_organisations = sa.Table(
     "consent_organisations",
     Base.metadata,
     sa.Column("record_id", sa.ForeignKey("consent_records.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True),
+    # Indexed on its own: the workspace inbox finds the SIPs whose consent names an organisation.
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True, index=True),
 )
 
 consent_relatives = sa.Table(

@@ -6,10 +6,12 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from webapp.extensions import db
 from webapp.models import User, UserSession
+from webapp.models.generation import ROW_ID as GENERATION_ROW
+from webapp.models.generation import DataGeneration
 from webapp.services import clock
 
 
@@ -34,18 +36,29 @@ def create(user: User, ip: str = "", user_agent: str = "") -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The account of a live session, or None when it is unknown, revoked, too old or inactive."""
+    """The account of a live session, or None when it is unknown, revoked, too old or inactive.
+
+    For a page the rendered-page cache may answer, the same statement reads the data generation, so
+    that it is read first, in the same snapshot as the account (``services.response_cache``).
+    """
     oldest = clock.now() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
-    row = db.session.scalars(
-        sa.select(UserSession).where(
-            UserSession.token_hash == _hash(token),
-            UserSession.revoked_at.is_(None),
-            UserSession.created_at > oldest,
-        )
-    ).first()
-    if row is None or not row.user.active:
+    with_generation = g.get("page_wants_generation", False)
+    query = sa.select(UserSession, generation_column() if with_generation else sa.null()).where(
+        UserSession.token_hash == _hash(token),
+        UserSession.revoked_at.is_(None),
+        UserSession.created_at > oldest,
+    )
+    found = db.session.execute(query).first()
+    if found is None or not found[0].user.active:
         return None
-    return row.user
+    if with_generation and found[1] is not None:
+        g.page_generation = found[1]
+        g.page_session_ends = found[0].created_at + current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    return found[0].user
+
+
+def generation_column() -> sa.ScalarSelect:
+    return sa.select(DataGeneration.value).where(DataGeneration.id == GENERATION_ROW).scalar_subquery()
 
 
 def revoke(token: str) -> None:

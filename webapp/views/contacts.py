@@ -11,6 +11,7 @@ from flask_login import current_user
 from webapp.forms.contacts import ContactForm
 from webapp.services import clock, contact_map, contacts, directory
 from webapp.views.labels import SECTORS
+from webapp.services.response_cache import cacheable
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -26,6 +27,7 @@ def _page_data() -> dict:
 
 
 @bp.get("")
+@cacheable
 def index():
     return render_template("contacts/index.html", **_page_data())
 

@@ -13,11 +13,13 @@ from webapp.models import Role
 from webapp.security import safe_next
 from webapp.services import accounts
 from webapp.views import home
+from webapp.services.response_cache import cacheable
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@cacheable
 def index():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")

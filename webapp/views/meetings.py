@@ -21,6 +21,7 @@ from webapp.services import meetings as meeting_service
 from webapp.services import missed_meetings, overview
 from webapp.services.cases import CaseError
 from webapp.views.sips import sip_or_404
+from webapp.services.response_cache import cacheable
 
 bp = Blueprint("meetings", __name__)
 
@@ -57,6 +58,7 @@ def _split(found: list[Meeting]) -> Split:
 
 
 @bp.get("/meetings")
+@cacheable
 def index():
     """Every meeting of the person's own SIPs and of the SIPs they follow."""
     home = overview.for_user(current_user)
@@ -68,6 +70,7 @@ def index():
 
 
 @bp.get("/sips/<reference>/meetings")
+@cacheable
 def for_sip(reference: str):
     sip = sip_or_404(reference)
     seen = access.require_details(current_user, sip, Resource.MEETINGS)
@@ -108,6 +111,7 @@ def _choice_of(participant) -> str | None:
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cacheable
 def show(meeting_id: int):
     meeting, sip = meeting_or_404(meeting_id)
     seen = access.require_details(current_user, sip, Resource.MEETINGS)

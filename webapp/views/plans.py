@@ -16,6 +16,7 @@ from webapp.models import PlanStatus, PlanVersion, Resource, Sip
 from webapp.services import access, clock, documents, plan_reading, plans
 from webapp.services.cases import CaseError
 from webapp.views.sips import sip_or_404
+from webapp.services.response_cache import cacheable
 
 bp = Blueprint("plans", __name__, url_prefix="/sips/<reference>/plan")
 
@@ -29,6 +30,7 @@ def _readable_versions(sip: Sip) -> list[PlanVersion]:
 
 
 @bp.get("")
+@cacheable
 def show(reference: str):
     sip = sip_or_404(reference)
     seen = access.require_details(current_user, sip, Resource.PLAN)

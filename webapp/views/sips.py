@@ -8,6 +8,7 @@ from flask_login import current_user
 from webapp.models import Resource, Sip
 from webapp.services import access, overview
 from webapp.services.consent_scope import find_sip
+from webapp.services.response_cache import cacheable
 
 bp = Blueprint("sips", __name__, url_prefix="/sips")
 
@@ -18,6 +19,7 @@ def sip_or_404(reference: str) -> Sip:
 
 
 @bp.get("/<reference>")
+@cacheable
 def show(reference: str):
     sip = sip_or_404(reference)
     seen = access.require_details(current_user, sip, Resource.SIP)

@@ -3,18 +3,21 @@
 Each person has a contact map, a SIP sent to a municipality and a health centre, a live consent (some
 withdrawn), an approved plan of 5 to 15 interventions (some with a second version waiting), a held
 first meeting and a planned follow-up, sometimes a relative, and a history of reads in the access log.
-Rows are written with bulk Core inserts and ids assigned here, so 100,000 persons take minutes.
-Everyone's password is ``LOAD_PASSWORD``.
+Ids are assigned here and rows are built as tuples, 2,000 persons at a time. On PostgreSQL they are
+written with ``COPY`` in the seed's one transaction (100,000 persons in under two minutes); on SQLite
+with bulk Core inserts. Everyone's password is ``LOAD_PASSWORD``.
 """
 from __future__ import annotations
 
+import itertools
 import random
-import uuid
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from psycopg import sql
 
+from webapp.db import UTCDateTime, note_write
 from webapp.extensions import db
 from webapp.models import (
     AccessLogEntry,
@@ -37,6 +40,7 @@ from webapp.services import clock, passwords
 
 LOAD_PASSWORD = "load-test-password"  # nosec B105 - generated benchmark data only
 BATCH = 5000
+CHUNK = 2000  # persons built (and held in memory) at a time
 
 FIRST = ["Anna", "Erik", "Maria", "Karl", "Eva", "Lars", "Karin", "Anders", "Omar", "Fatima", "Ali", "Sara",
          "Lena", "Nils", "Ingrid", "Per", "Amina", "Yonas", "Helmi", "Olena", "Marek", "Amra"]
@@ -50,6 +54,65 @@ INTERVENTIONS = ["Home help in the morning", "Meals delivered", "Wound care", "M
                  "Support for relatives", "Housing support visits", "Psychiatric nurse visits", "Walking practice",
                  "Help with shopping", "Check-up at the health centre"]
 PRINCIPALS = ["municipality", "region", "other", "person", "relative"]
+RESOURCES = ("plan", "meetings", "sip", "consent")
+
+# The columns each generated row fills, in the order of its tuple. Columns left out take their defaults.
+ORGANISATION_COLUMNS = ("id", "name", "kind", "part_of", "phone", "email", "address", "website", "active",
+                        "created_at")
+USER_COLUMNS = ("id", "email", "name", "password_hash", "role", "language", "organisation_id", "title", "phone",
+                "active", "created_at", "password_changed_at")
+CONTACT_COLUMNS = ("id", "owner_id", "name", "role_title", "organisation_id", "organisation_name", "sector", "phone",
+                   "email", "helps_with", "meeting_frequency", "meeting_place", "next_meeting_at", "created_at",
+                   "updated_at")
+SIP_COLUMNS = ("id", "reference", "person_id", "requested_by_id", "on_behalf", "subject_name", "subject_phone",
+               "subject_informed", "subject_agrees", "purpose", "start_path", "discharge_date", "place_preference",
+               "needs_hearing_loop", "needs_step_free", "needs_easy_read", "needs_other", "status", "created_at",
+               "updated_at", "acknowledged_at", "acknowledged_by_id", "owner_id", "coordinator_id", "withdrawn_at",
+               "withdrawn_by_id", "declined_at", "declined_by_id", "decline_reason", "closed_at", "closed_by_id",
+               "closed_reason")
+RECIPIENT_COLUMNS = ("id", "sip_id", "organisation_id", "acknowledged_at", "acknowledged_by_id", "declined_at",
+                     "declined_by_id", "decline_reason")
+CONSENT_COLUMNS = ("id", "sip_id", "action", "method", "recorded_by_id", "created_at", "purpose", "not_agreed",
+                   "valid_from", "valid_until", "note")
+CONSENT_ORG_COLUMNS = ("record_id", "organisation_id")
+MEETING_COLUMNS = ("id", "sip_id", "kind", "starts_at", "duration_minutes", "place_kind", "address", "remote_link",
+                   "purpose", "status", "created_by_id", "created_at", "updated_at", "cancelled_at",
+                   "cancelled_by_id", "cancel_reason", "cancelled_for_consent", "outcome", "outcome_note",
+                   "outcome_recorded_at")
+PARTICIPANT_COLUMNS = ("id", "meeting_id", "kind", "user_id", "contact_id", "organisation_id", "name", "role_title",
+                       "organisation_name", "phone", "email", "language", "response", "substitute_name",
+                       "response_note", "responded_at", "responded_by_id", "attended")
+VERSION_COLUMNS = ("id", "sip_id", "number", "status", "meeting_id", "documented_by_id", "created_at", "updated_at",
+                   "sent_at", "decided_at", "decided_by_id", "change_comment", "current_situation",
+                   "overall_responsibility", "coordinator_id", "no_municipality_interventions",
+                   "no_region_interventions", "no_other_interventions", "next_follow_up_on", "no_follow_up_reason")
+GOAL_COLUMNS = ("id", "version_id", "key", "horizon", "text", "position")
+INTERVENTION_COLUMNS = ("id", "version_id", "key", "position", "what", "principal", "organisation_id",
+                        "organisation_name", "responsible_name", "responsible_user_id", "responsible_phone",
+                        "responsible_email", "when", "frequency", "place", "goal_key", "evaluation")
+LINK_COLUMNS = ("id", "person_id", "relative_id", "created_at", "ends_on", "can_request", "removed_at",
+                "removed_by_id")
+GRANT_COLUMNS = ("id", "link_id", "sip_id", "can_act", "created_at")
+LOG_COLUMNS = ("id", "person_id", "sip_id", "actor_id", "actor_name", "actor_role", "actor_organisation",
+               "resource", "at")
+
+# name in the counts: (table, columns), in the order the tables are written (parents first).
+TABLES: dict[str, tuple[sa.Table, tuple[str, ...]]] = {
+    "users": (User.__table__, USER_COLUMNS),
+    "contacts": (Contact.__table__, CONTACT_COLUMNS),
+    "sips": (Sip.__table__, SIP_COLUMNS),
+    "recipients": (SipRecipient.__table__, RECIPIENT_COLUMNS),
+    "consents": (ConsentRecord.__table__, CONSENT_COLUMNS),
+    "consent_orgs": (consent_organisations, CONSENT_ORG_COLUMNS),
+    "meetings": (Meeting.__table__, MEETING_COLUMNS),
+    "participants": (MeetingParticipant.__table__, PARTICIPANT_COLUMNS),
+    "versions": (PlanVersion.__table__, VERSION_COLUMNS),
+    "goals": (PlanGoal.__table__, GOAL_COLUMNS),
+    "interventions": (Intervention.__table__, INTERVENTION_COLUMNS),
+    "links": (RelativeLink.__table__, LINK_COLUMNS),
+    "grants": (RelativeGrant.__table__, GRANT_COLUMNS),
+    "log": (AccessLogEntry.__table__, LOG_COLUMNS),
+}
 
 
 def _max_id(model) -> int:
@@ -60,17 +123,89 @@ class _Ids:
     """Hands out primary keys after the highest one in each table."""
 
     def __init__(self, *models):
-        self._next = {model: _max_id(model) + 1 for model in models}
+        self._counters = {model: itertools.count(_max_id(model) + 1) for model in models}
 
     def __call__(self, model) -> int:
-        value = self._next[model]
-        self._next[model] = value + 1
-        return value
+        return next(self._counters[model])
+
+    def counter(self, model) -> Callable[[], int]:
+        """A function handing out ``model``'s next id (the same sequence as calling ``self(model)``)."""
+        return self._counters[model].__next__
 
 
 def _insert(table: sa.Table, rows: list[dict]) -> None:
     for start in range(0, len(rows), BATCH):
         db.session.execute(sa.insert(table), rows[start:start + BATCH])
+
+
+class _Writer:
+    """Writes tuples of ``columns`` into a table, in the session's transaction.
+
+    With ``COPY`` (PostgreSQL) the values go to psycopg as they are, without SQLAlchemy's column types,
+    so the rows must already hold what those types would store: instants as naive UTC (``UTCDateTime``,
+    see ``_Instants``), enums as their values (the generator writes plain strings). Without ``COPY``
+    the rows go through SQLAlchemy as dicts (bulk executemany), instants aware.
+    """
+
+    def __init__(self, use_copy: bool):
+        self.use_copy = use_copy
+
+    def __call__(self, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        if not self.use_copy:
+            _insert(table, [dict(zip(columns, row)) for row in rows])
+            return
+        if any(isinstance(value, datetime) and value.tzinfo is not None for value in rows[0]):
+            raise ValueError(f"an aware datetime for COPY into {table.name}: give it as naive UTC")
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(column) for column in columns))
+        raw = db.session.connection().connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+
+
+def _note_write() -> None:
+    """Tell the app's write tracking that this transaction wrote: ``COPY`` goes round the cursor events
+    that notice INSERT, UPDATE and DELETE, and the commit must move the data generation on."""
+    note_write(db.session.connection())
+
+
+_UTC_DATETIME = UTCDateTime()
+
+
+def _utc_naive(value: datetime) -> datetime:
+    """An aware instant as a ``UTCDateTime`` column stores it: naive UTC."""
+    return _UTC_DATETIME.process_bind_param(value, None)  # type: ignore[return-value]
+
+
+def _unchanged(value: datetime) -> datetime:
+    return value
+
+
+class _Instants:
+    """Every instant and date a seed writes, worked out once from ``now``, in the rows' form.
+
+    The arithmetic is done on the aware ``now`` (as it always was), and only then is each instant
+    turned into what the rows hold: aware for SQLAlchemy, naive UTC for ``COPY``.
+    """
+
+    def __init__(self, now: datetime, stored: Callable[[datetime], datetime]):
+        self.now = stored(now)
+        self.yesterday = stored(now - timedelta(days=1))
+        self.follow_up_on = (now + timedelta(days=30)).date()
+        #: ``soon[days]``: now + days, for 0 to 60 days.
+        self.soon = [stored(now + timedelta(days=days)) for days in range(61)]
+        #: ``past[days]``: a SIP created ``days`` ago (30 to 300): its creation, its first meeting, the
+        #: first and last day of its consent, and its 15 possible reads, 7 hours apart.
+        self.past: dict[int, tuple[datetime, datetime, date, date, list[datetime]]] = {}
+        for days in range(30, 301):
+            created = now - timedelta(days=days)
+            self.past[days] = (stored(created), stored(created + timedelta(days=20)), created.date(),
+                               (created + timedelta(days=365)).date(),
+                               [stored(created + timedelta(hours=reads * 7)) for reads in range(15)])
 
 
 def _existing_organisations() -> tuple[list[int], list[int], dict] | None:
@@ -87,7 +222,7 @@ def _existing_organisations() -> tuple[list[int], list[int], dict] | None:
             {"users": [], "staff": staff})
 
 
-def _organisations(ids: _Ids, now: datetime) -> tuple[list[int], list[int], dict]:
+def _organisations(ids: _Ids, now: datetime, password_hash: str, write: _Writer) -> tuple[list[int], list[int], dict]:
     """40 municipalities and 80 health centres, each with 5 professionals (made once)."""
     existing = _existing_organisations()
     if existing is not None:
@@ -97,166 +232,154 @@ def _organisations(ids: _Ids, now: datetime) -> tuple[list[int], list[int], dict
     for index in range(120):
         org_id = ids(Organisation)
         is_municipality = index < 40
-        orgs.append(dict(id=org_id, name=f"Load {'kommun' if is_municipality else 'vårdcentral'} {index:03d}",
-                         kind="municipality" if is_municipality else "region",
-                         part_of="" if is_municipality else "Load Region", phone="+4686067000", email="",
-                         address="", website="", active=True, created_at=now))
+        orgs.append((org_id, f"Load {'kommun' if is_municipality else 'vårdcentral'} {index:03d}",
+                     "municipality" if is_municipality else "region", "" if is_municipality else "Load Region",
+                     "+4686067000", "", "", "", True, now))
         (municipalities if is_municipality else centres).append(org_id)
         staff[org_id] = []
         for number in range(5):
             user_id = ids(User)
             staff[org_id].append(user_id)
-            users.append(dict(id=user_id, email=f"staff{org_id}-{number}@load.example", name=f"Staff {org_id}-{number}",
-                              password_hash="", role="professional", language="sv", organisation_id=org_id,
-                              title="Handläggare", phone="", active=True, created_at=now, password_changed_at=now))
-    _insert(Organisation.__table__, orgs)
+            users.append((user_id, f"staff{org_id}-{number}@load.example", f"Staff {org_id}-{number}", password_hash,
+                          "professional", "sv", org_id, "Handläggare", "", True, now, now))
+    write(Organisation.__table__, ORGANISATION_COLUMNS, orgs)
     return municipalities, centres, {"users": users, "staff": staff}
 
 
-def seed(persons: int, seed_value: int = 1, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Add ``persons`` persons (and everything around them); returns row counts."""
+def seed(persons: int, seed_value: int = 1, progress: Callable[[str], None] | None = None, *,
+         use_copy: bool | None = None) -> dict[str, int]:
+    """Add ``persons`` persons (and everything around them); returns row counts.
+
+    ``use_copy`` (default: on PostgreSQL) writes with ``COPY``; the rows are the same either way.
+    """
     rng = random.Random(seed_value)
     now = clock.now()
     db.begin_write()
+    if use_copy is None:
+        use_copy = db.engine.dialect.name == "postgresql"
+    write = _Writer(use_copy)
+    instants = _Instants(now, _utc_naive if use_copy else _unchanged)
     ids = _Ids(Organisation, User, Contact, Sip, SipRecipient, ConsentRecord, PlanVersion, PlanGoal, Intervention,
                Meeting, MeetingParticipant, RelativeLink, RelativeGrant, AccessLogEntry)
     password_hash = passwords.hash_password(LOAD_PASSWORD)
-    municipalities, centres, staff_info = _organisations(ids, now)
+    municipalities, centres, staff_info = _organisations(ids, instants.now, password_hash, write)
     staff = staff_info["staff"]
-    for row in staff_info["users"]:
-        row["password_hash"] = password_hash
-    _insert(User.__table__, staff_info["users"])
+    write(User.__table__, USER_COLUMNS, staff_info["users"])
     counts: dict[str, int] = {"organisations": 120, "professionals": len(staff_info["users"])}
     first = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email.like("person%@load.example"))) or 0
-    chunk = 2000
-    for start in range(first, first + persons, chunk):
-        size = min(chunk, first + persons - start)
-        for name, number in _persons_chunk(rng, ids, now, start, size, municipalities, centres, staff,
-                                           password_hash):
-            counts[name] = counts.get(name, 0) + number
+    for start in range(first, first + persons, CHUNK):
+        size = min(CHUNK, first + persons - start)
+        rows = _persons_chunk(rng, ids, instants, start, size, municipalities, centres, staff, password_hash)
+        for name, (table, columns) in TABLES.items():
+            write(table, columns, rows[name])
+            counts[name] = counts.get(name, 0) + len(rows[name])
         if progress:
             progress(f"{start + size - first} / {persons} persons")
+    if use_copy:
+        _note_write()
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         _reset_sequences()
     return counts
 
 
-def _persons_chunk(rng, ids, now, start, size, municipalities, centres, staff, password_hash) -> Iterator[tuple[str, int]]:
-    rows: dict[str, list[dict]] = {name: [] for name in (
-        "users", "contacts", "sips", "recipients", "consents", "consent_orgs", "versions", "goals",
-        "interventions", "meetings", "participants", "links", "grants", "log")}
-    for offset in range(size):
-        number = start + offset
-        person_id = ids(User)
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        rows["users"].append(dict(id=person_id, email=f"person{number}@load.example", name=name,
-                                  password_hash=password_hash, role="citizen", language=rng.choice(LANGUAGES),
-                                  organisation_id=None, title="", phone="+46701234567", active=True,
-                                  created_at=now, password_changed_at=now))
-        for _ in range(rng.randint(6, 10)):
-            rows["contacts"].append(dict(id=ids(Contact), owner_id=person_id, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                                         role_title="Sjuksköterska", organisation_id=None, organisation_name="Vårdcentralen",
-                                         sector=rng.choice(SECTORS), phone="+4687778100", email="", helps_with="Medicines",
-                                         meeting_frequency="Every month", meeting_place="At home",
-                                         next_meeting_at=now + timedelta(days=rng.randint(1, 60)),
-                                         created_at=now, updated_at=now))
-        municipality, centre = rng.choice(municipalities), rng.choice(centres)
+def _uuid_text(number: int) -> str:
+    """``str(uuid.UUID(int=number))``, without building the UUID."""
+    digits = "%032x" % number
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def _persons_chunk(rng: random.Random, ids: _Ids, instants: _Instants, start: int, size: int, municipalities: list[int],
+                   centres: list[int], staff: dict[int, list[int]], password_hash: str) -> dict[str, list[tuple]]:
+    """The rows of persons ``start`` to ``start + size - 1``, per table, as tuples of the table's columns.
+
+    The random draws are made in a fixed order, so a seed always gives the same population.
+    """
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    users, contacts, sips, recipients = rows["users"], rows["contacts"], rows["sips"], rows["recipients"]
+    consents, consent_orgs, meetings = rows["consents"], rows["consent_orgs"], rows["meetings"]
+    participants, versions, goals = rows["participants"], rows["versions"], rows["goals"]
+    interventions, links, grants, log = rows["interventions"], rows["links"], rows["grants"], rows["log"]
+    choice, randint, uniform, getrandbits = rng.choice, rng.randint, rng.random, rng.getrandbits
+    now, soon, past = instants.now, instants.soon, instants.past
+    yesterday, follow_up_on = instants.yesterday, instants.follow_up_on
+    person_ids, contact_ids, sip_ids, recipient_ids = (ids.counter(User), ids.counter(Contact), ids.counter(Sip),
+                                                        ids.counter(SipRecipient))
+    consent_ids, meeting_ids, participant_ids = ids.counter(ConsentRecord), ids.counter(Meeting), ids.counter(
+        MeetingParticipant)
+    version_ids, goal_ids, intervention_ids = ids.counter(PlanVersion), ids.counter(PlanGoal), ids.counter(
+        Intervention)
+    link_ids, grant_ids, log_ids = ids.counter(RelativeLink), ids.counter(RelativeGrant), ids.counter(AccessLogEntry)
+    for number in range(start, start + size):
+        person_id = person_ids()
+        name = f"{choice(FIRST)} {choice(LAST)}"
+        users.append((person_id, f"person{number}@load.example", name, password_hash, "citizen", choice(LANGUAGES),
+                      None, "", "+46701234567", True, now, now))
+        for _ in range(randint(6, 10)):
+            contact_name = f"{choice(FIRST)} {choice(LAST)}"
+            sector = choice(SECTORS)
+            contacts.append((contact_ids(), person_id, contact_name, "Sjuksköterska", None, "Vårdcentralen", sector,
+                             "+4687778100", "", "Medicines", "Every month", "At home", soon[randint(1, 60)], now, now))
+        municipality, centre = choice(municipalities), choice(centres)
         sara, lena = staff[municipality][0], staff[centre][0]
-        sip_id = ids(Sip)
-        created = now - timedelta(days=rng.randint(30, 300))
-        withdrawn = rng.random() < 0.05
-        rows["sips"].append(dict(id=sip_id, reference=f"SIP-L{number:07d}"[:16], person_id=person_id,
-                                 requested_by_id=person_id, on_behalf=False, subject_name="", subject_phone="",
-                                 subject_informed=True, subject_agrees=True, purpose="Help at home after a hospital stay",
-                                 start_path="home", discharge_date=None, place_preference="home",
-                                 needs_hearing_loop=False, needs_step_free=False, needs_easy_read=False, needs_other="",
-                                 status="follow_up", created_at=created, updated_at=now, acknowledged_at=created,
-                                 acknowledged_by_id=sara, owner_id=sara, coordinator_id=sara, withdrawn_at=None,
-                                 withdrawn_by_id=None, declined_at=None, declined_by_id=None, decline_reason="",
-                                 closed_at=None, closed_by_id=None, closed_reason=""))
+        sip_id = sip_ids()
+        created, first_meeting_at, valid_from, valid_until, read_at = past[randint(30, 300)]
+        withdrawn = uniform() < 0.05
+        sips.append((sip_id, f"SIP-L{number:07d}"[:16], person_id, person_id, False, "", "", True, True,
+                     "Help at home after a hospital stay", "home", None, "home", False, False, False, "", "follow_up",
+                     created, now, created, sara, sara, sara, None, None, None, None, "", None, None, ""))
         for org in (municipality, centre):
-            rows["recipients"].append(dict(id=ids(SipRecipient), sip_id=sip_id, organisation_id=org,
-                                           acknowledged_at=created, acknowledged_by_id=staff[org][0], declined_at=None,
-                                           declined_by_id=None, decline_reason=""))
-        consent_id = ids(ConsentRecord)
-        rows["consents"].append(dict(id=consent_id, sip_id=sip_id, action="give", method="app",
-                                     recorded_by_id=person_id, created_at=created, purpose="Help at home",
-                                     not_agreed="", valid_from=created.date(),
-                                     valid_until=(created + timedelta(days=365)).date(), note=""))
-        rows["consent_orgs"] += [dict(record_id=consent_id, organisation_id=org) for org in (municipality, centre)]
+            recipients.append((recipient_ids(), sip_id, org, created, staff[org][0], None, None, ""))
+        consent_id = consent_ids()
+        consents.append((consent_id, sip_id, "give", "app", person_id, created, "Help at home", "", valid_from,
+                         valid_until, ""))
+        consent_orgs.append((consent_id, municipality))
+        consent_orgs.append((consent_id, centre))
         if withdrawn:
-            rows["consents"].append(dict(id=ids(ConsentRecord), sip_id=sip_id, action="withdraw", method="app",
-                                         recorded_by_id=person_id, created_at=now - timedelta(days=1), purpose="",
-                                         not_agreed="", valid_from=None, valid_until=None, note=""))
-        first_meeting = ids(Meeting)
-        follow_up = ids(Meeting)
-        for meeting_id, kind, when, status in ((first_meeting, "first", created + timedelta(days=20), "held"),
-                                               (follow_up, "follow_up", now + timedelta(days=rng.randint(2, 40)),
+            consents.append((consent_ids(), sip_id, "withdraw", "app", person_id, yesterday, "", "", None, None, ""))
+        first_meeting, follow_up = meeting_ids(), meeting_ids()
+        for meeting_id, kind, when, status in ((first_meeting, "first", first_meeting_at, "held"),
+                                               (follow_up, "follow_up", soon[randint(2, 40)],
                                                 "cancelled" if withdrawn else "planned")):
-            rows["meetings"].append(dict(id=meeting_id, sip_id=sip_id, kind=kind, starts_at=when, duration_minutes=45,
-                                         place_kind="home", address="", remote_link="", purpose="Help at home",
-                                         status=status, created_by_id=sara, created_at=created, updated_at=created,
-                                         cancelled_at=None, cancelled_by_id=None, cancel_reason="",
-                                         cancelled_for_consent=withdrawn and kind == "follow_up", outcome=None,
-                                         outcome_note="", outcome_recorded_at=None))
-            for participant_user, kind_name in ((person_id, "person"), (sara, "professional"), (lena, "professional")):
-                rows["participants"].append(dict(
-                    id=ids(MeetingParticipant), meeting_id=meeting_id, kind=kind_name, user_id=participant_user,
-                    contact_id=None, organisation_id=None, name="Participant", role_title="", organisation_name="",
-                    phone="", email="", language="sv", response="accepted", substitute_name="", response_note="",
-                    responded_at=created, responded_by_id=participant_user,
-                    attended=True if kind == "first" else None))
-        versions = 2 if rng.random() < 0.2 else 1
-        for version_number in range(1, versions + 1):
-            version_id = ids(PlanVersion)
-            status = "approved" if version_number == 1 else "pending_approval"
-            rows["versions"].append(dict(
-                id=version_id, sip_id=sip_id, number=version_number, status=status, meeting_id=first_meeting,
-                documented_by_id=sara, created_at=created, updated_at=created, sent_at=created,
-                decided_at=created if status == "approved" else None,
-                decided_by_id=person_id if status == "approved" else None, change_comment="",
-                current_situation="Lives alone at home; fell in the winter.", overall_responsibility="municipality",
-                coordinator_id=sara, no_municipality_interventions=False, no_region_interventions=False,
-                no_other_interventions=False, next_follow_up_on=(now + timedelta(days=30)).date(),
-                no_follow_up_reason=""))
+            meetings.append((meeting_id, sip_id, kind, when, 45, "home", "", "", "Help at home", status, sara,
+                             created, created, None, None, "", withdrawn and kind == "follow_up", None, "", None))
+            attended = True if kind == "first" else None
+            for participant_user, kind_name in ((person_id, "person"), (sara, "professional"),
+                                                (lena, "professional")):
+                participants.append((participant_ids(), meeting_id, kind_name, participant_user, None, None,
+                                     "Participant", "", "", "", "", "sv", "accepted", "", "", created,
+                                     participant_user, attended))
+        for version_number in range(1, (2 if uniform() < 0.2 else 1) + 1):
+            version_id = version_ids()
+            approved = version_number == 1
+            versions.append((version_id, sip_id, version_number, "approved" if approved else "pending_approval",
+                             first_meeting, sara, created, created, created, created if approved else None,
+                             person_id if approved else None, "", "Lives alone at home; fell in the winter.",
+                             "municipality", sara, False, False, False, follow_up_on, ""))
             goal_keys = []
-            for position in range(rng.randint(2, 4)):
-                key = str(uuid.UUID(int=rng.getrandbits(128)))
+            for position in range(randint(2, 4)):
+                key = _uuid_text(getrandbits(128))
                 goal_keys.append(key)
-                rows["goals"].append(dict(id=ids(PlanGoal), version_id=version_id, key=key,
-                                          horizon="long" if position == 0 else "short",
-                                          text="Keep living at home", position=position))
-            for position in range(rng.randint(5, 15)):
+                goals.append((goal_ids(), version_id, key, "long" if position == 0 else "short", "Keep living at home",
+                              position))
+            for position in range(randint(5, 15)):
                 principal = PRINCIPALS[position % len(PRINCIPALS)]
-                rows["interventions"].append(dict(
-                    id=ids(Intervention), version_id=version_id, key=str(uuid.UUID(int=rng.getrandbits(128))),
-                    position=position, what=rng.choice(INTERVENTIONS), principal=principal,
-                    organisation_id=municipality if principal == "municipality" else centre if principal == "region" else None,
-                    organisation_name="", responsible_name="Staff", responsible_user_id=None,
-                    responsible_phone="+4686067000", responsible_email="", when="From March",
-                    frequency="Every week", place="At home", goal_key=rng.choice(goal_keys), evaluation="At the follow-up"))
-        if number > 0 and rng.random() < 0.3:
-            link_id = ids(RelativeLink)
-            rows["links"].append(dict(id=link_id, person_id=person_id, relative_id=person_id - 1, created_at=created,
-                                      ends_on=None, can_request=True, removed_at=None, removed_by_id=None))
-            rows["grants"].append(dict(id=ids(RelativeGrant), link_id=link_id, sip_id=sip_id, can_act=True,
-                                       created_at=created))
-        for reads in range(rng.randint(5, 15)):
-            reader = rng.choice((sara, lena))
-            rows["log"].append(dict(id=ids(AccessLogEntry), person_id=person_id, sip_id=sip_id, actor_id=reader,
-                                    actor_name="Staff", actor_role="professional", actor_organisation="Load",
-                                    resource=rng.choice(("plan", "meetings", "sip", "consent")),
-                                    at=created + timedelta(hours=reads * 7)))
-    tables = (("users", User.__table__), ("contacts", Contact.__table__), ("sips", Sip.__table__),
-              ("recipients", SipRecipient.__table__), ("consents", ConsentRecord.__table__),
-              ("consent_orgs", consent_organisations), ("meetings", Meeting.__table__),
-              ("participants", MeetingParticipant.__table__), ("versions", PlanVersion.__table__),
-              ("goals", PlanGoal.__table__), ("interventions", Intervention.__table__),
-              ("links", RelativeLink.__table__), ("grants", RelativeGrant.__table__), ("log", AccessLogEntry.__table__))
-    for name, table in tables:
-        _insert(table, rows[name])
-        yield name, len(rows[name])
+                key = _uuid_text(getrandbits(128))
+                what = choice(INTERVENTIONS)
+                interventions.append((
+                    intervention_ids(), version_id, key, position, what, principal,
+                    municipality if principal == "municipality" else centre if principal == "region" else None,
+                    "", "Staff", None, "+4686067000", "", "From March", "Every week", "At home", choice(goal_keys),
+                    "At the follow-up"))
+        if number > 0 and uniform() < 0.3:
+            link_id = link_ids()
+            links.append((link_id, person_id, person_id - 1, created, None, True, None, None))
+            grants.append((grant_ids(), link_id, sip_id, True, created))
+        for reads in range(randint(5, 15)):
+            reader = choice((sara, lena))
+            log.append((log_ids(), person_id, sip_id, reader, "Staff", "professional", "Load", choice(RESOURCES),
+                        read_at[reads]))
+    return rows
 
 
 def _reset_sequences() -> None:

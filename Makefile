@@ -24,7 +24,7 @@ help:
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools  # the venv's bundled setuptools has known vulnerabilities
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
@@ -75,6 +75,7 @@ bench: $(VENV)/.installed-bench compile-translations
 audit: $(VENV)/.installed-test
 	$(BIN)/bandit -q -ll -c pyproject.toml -r webapp  # medium and high findings fail
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/python -m tests.pypi_advisories  # the same advisories from PyPI's project JSON, where pip-audit cannot ask
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov $(COMPILED)

@@ -115,6 +115,10 @@ def login(base: str, email: str, password: str) -> str:
     except urllib.error.HTTPError as answer:
         if answer.code != 303:
             raise RuntimeError(f"login as {email} failed: {answer.code}") from None
+    # The browser follows the redirect to the home page and keeps the cookie it answers with (the first
+    # page after logging in adds the session's CSRF token); wrk then sends that cookie on every request.
+    with opener.open(base + "/", timeout=120) as response:
+        response.read()
     cookie = next(c for c in jar if c.name == "minsip")
     return f"minsip={cookie.value}"
 

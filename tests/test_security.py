@@ -127,3 +127,57 @@ def test_roles_are_enforced_per_blueprint(client, auth, demo):
     auth.logout()
     auth.login("admin")
     assert client.get("/admin").status_code == 200
+
+
+def _form_token(response) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def test_the_first_pages_forms_post_whichever_side_by_side_answer_set_the_cookie_last(make_app, demo):
+    """The browser fetches pages side by side (the service worker precaching while the first page after
+    login renders). The CSRF token is made at login, so a concurrent answer that puts back the cookie as
+    login left it cannot refuse the page's forms."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    name = app.config["SESSION_COOKIE_NAME"]
+    client.post("/login", data={"email": "sara@example.org", "password": "sip-demo-password",
+                                "csrf_token": _form_token(client.get("/login"))})
+    as_login_left_it = client.get_cookie(name).value
+    home = client.get("/", headers={"Accept-Language": "en"})
+    client.set_cookie(name, as_login_left_it)  # another answer, sent with the login's cookie, arrives last
+    response = client.post("/language", data={"lang-language": "en", "csrf_token": _form_token(home),
+                                              "next": "/work/"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/work/"
+    with app.app_context():
+        import sqlalchemy as sa
+
+        from webapp.extensions import db
+        from webapp.models import User
+
+        assert db.session.scalar(sa.select(User.language).where(User.email == "sara@example.org")) == "en"
+
+
+def test_logging_out_leaves_a_token_the_next_login_form_posts_with(make_app, demo):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    client.post("/login", data={"email": "anna@example.org", "password": "sip-demo-password",
+                                "csrf_token": _form_token(client.get("/login"))})
+    out = client.post("/logout", data={"csrf_token": _form_token(client.get("/"))})
+    assert out.status_code in (302, 303)
+    name = app.config["SESSION_COOKIE_NAME"]
+    as_logout_left_it = client.get_cookie(name).value
+    login_page = client.get("/login")
+    client.set_cookie(name, as_logout_left_it)
+    again = client.post("/login", data={"email": "anna@example.org", "password": "sip-demo-password",
+                                        "csrf_token": _form_token(login_page)})
+    assert again.status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/offline?lang=sv", "/sw.js", "/manifest.webmanifest", "/static/css/app.css"])
+def test_the_service_workers_background_fetches_never_set_the_cookie(client, auth, demo, path):
+    auth.login("anna")
+    with client.get(path) as response:
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+    assert "Set-Cookie" in client.get("/").headers  # a page refreshes the login's cookie

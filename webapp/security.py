@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -97,11 +98,25 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+#: What the browser fetches in the background, beside the pages: the service worker, its manifest, its
+#: offline pages and the static files. Their answers never set the session cookie.
+BACKGROUND_ENDPOINTS = frozenset({"static", "pwa.manifest", "pwa.service_worker", "pwa.offline"})
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, not refreshed by background fetches: an answer to one, arriving after a
+    page's answer, would otherwise put back the cookie as it was before that page changed it."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:  # noqa: ANN001 - Flask's own signature
+        return request.endpoint not in BACKGROUND_ENDPOINTS and super().should_set_cookie(app, session)
+
+
 def init_security(app: Flask) -> None:
     """Register the login manager, the headers and the proxy settings."""
     if app.config["TRUSTED_PROXIES"]:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    app.session_interface = _SessionInterface()
     login_manager.init_app(app)
     login_manager.session_protection = None  # our own server-side sessions do this job
     login_manager.user_loader(_load_user)
@@ -122,6 +137,7 @@ def start_session(user) -> None:
     session["sid"] = sessions.create(user, ip=client_ip(), user_agent=request.user_agent.string)
     session["seen"] = int(clock.now().timestamp())
     session.permanent = True
+    _new_csrf_token()
     login_user(user)
 
 
@@ -137,6 +153,19 @@ def end_session() -> None:
     session.clear()
     if language:
         session["language"] = language
+    _new_csrf_token()
+
+
+def _new_csrf_token() -> None:
+    """Put a fresh CSRF token in the session now, with the session's new start, rather than leaving it to
+    the next page. Otherwise requests the browser sends side by side (the service worker fetching
+    while the first page after login renders) would each make their own, and whichever answer's cookie
+    the browser kept last would refuse the other page's forms."""
+    from flask_wtf.csrf import generate_csrf
+
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    session.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    generate_csrf()
 
 
 def client_ip() -> str:

@@ -2,7 +2,8 @@
 
 Every write that was answered with success must be there afterwards, and SQLite's integrity check must
 say ok. The writes are registrations (each creates an account), made by a client thread against
-gunicorn in a process group of its own, killed at a random moment.
+gunicorn in a process group of its own, killed at a random moment. The servers are forked from one
+process that imported the app once (``tests/durability_servers.py``).
 """
 from __future__ import annotations
 
@@ -71,11 +72,19 @@ def _writer(base: str, prefix: str, acknowledged: list[str], stop: threading.Eve
             continue  # the server is gone (or going): that write was not acknowledged
 
 
-def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_until_up(base: str, pid: int, log: Path) -> None:
     deadline = time.monotonic() + 90  # generous: the CI machine may be busy
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
+        if not _alive(pid):
+            raise RuntimeError("gunicorn exited: " + log.read_text()[-2000:])
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
                 if response.status == 200:
@@ -85,6 +94,17 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def _kill(pid: int) -> None:
+    """SIGKILL to the whole group, master and workers, mid-write; then wait until the master is gone."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's durability; PostgreSQL's is the server's own")
 def test_no_acknowledged_write_is_lost_when_the_server_is_killed(tmp_path):
@@ -92,44 +112,51 @@ def test_no_acknowledged_write_is_lost_when_the_server_is_killed(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "durability-test",
            "INSTANCE_PATH": str(tmp_path), "COOKIE_SECURE": "0", "ARGON2_TIME_COST": "1",
            "ARGON2_MEMORY_COST": "1024", "ARGON2_PARALLELISM": "1", "FLASK_APP": "webapp"}
-    flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
     rng = random.Random(20)
     all_acknowledged: list[str] = []
-    for round_number in range(ROUNDS):
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
-             "webapp:create_app()"], env=env, cwd=ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            _wait_until_up(base, server)
-            acknowledged: list[str] = []
-            stop = threading.Event()
-            writers = [threading.Thread(target=_writer, args=(base, f"r{round_number}w{w}", acknowledged, stop))
-                       for w in range(3)]
-            for thread in writers:
-                thread.start()
-            # Kill in the middle of the stream: once writes are flowing, at a random moment.
-            flowing_by = time.monotonic() + 30
-            while not acknowledged and time.monotonic() < flowing_by:
-                time.sleep(0.05)
-            time.sleep(rng.uniform(0.1, 0.8))
-            os.killpg(server.pid, signal.SIGKILL)  # the whole group: master and workers, mid-write
-            server.wait(timeout=10)
-            stop.set()
-            for thread in writers:
-                thread.join(timeout=10)
-        finally:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
-            server.stderr.close()
-        all_acknowledged.extend(acknowledged)
-        with sqlite3.connect(database) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            stored = {row[0] for row in conn.execute("SELECT email FROM users")}
-        missing = [email for email in all_acknowledged if email not in stored]
-        assert missing == [], f"round {round_number}: acknowledged but lost: {missing}"
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as log_file:
+        servers = subprocess.Popen([sys.executable, "-m", "tests.durability_servers"], env=env, cwd=ROOT,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file, text=True)
+    try:
+        for round_number in range(ROUNDS):
+            port = _free_port()
+            base = f"http://127.0.0.1:{port}"
+            servers.stdin.write(f"{port}\n")
+            servers.stdin.flush()
+            line = servers.stdout.readline()
+            if not line:
+                raise RuntimeError("the server starter exited: " + log.read_text()[-2000:])
+            pid = int(line)
+            try:
+                _wait_until_up(base, pid, log)
+                acknowledged: list[str] = []
+                stop = threading.Event()
+                writers = [threading.Thread(target=_writer, args=(base, f"r{round_number}w{w}", acknowledged, stop))
+                           for w in range(3)]
+                for thread in writers:
+                    thread.start()
+                # Kill in the middle of the stream: once writes are flowing, at a random moment.
+                flowing_by = time.monotonic() + 30
+                while not acknowledged and time.monotonic() < flowing_by:
+                    time.sleep(0.05)
+                time.sleep(rng.uniform(0.1, 0.8))
+                _kill(pid)
+                stop.set()
+                for thread in writers:
+                    thread.join(timeout=10)
+            finally:
+                _kill(pid)
+            all_acknowledged.extend(acknowledged)
+            with sqlite3.connect(database) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                stored = {row[0] for row in conn.execute("SELECT email FROM users")}
+            missing = [email for email in all_acknowledged if email not in stored]
+            assert missing == [], f"round {round_number}: acknowledged but lost: {missing}"
+    finally:
+        servers.stdin.close()
+        servers.wait(timeout=10)
+        servers.stdout.close()
     assert len(all_acknowledged) >= ROUNDS  # the stream really wrote, in every round

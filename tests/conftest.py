@@ -2,10 +2,11 @@
 
 Every test gets a fresh database. On SQLite (the default) a migrated template file is copied per
 test. With ``TEST_DATABASE_URL`` pointing at PostgreSQL, each run (and each xdist worker) migrates
-its own schema once and every test starts from emptied tables.
+its own schema once and every test starts from emptied tables, with ids from 1 again.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -60,7 +61,11 @@ def database_template(tmp_path_factory, worker_id):
             conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         url = _pg_url_with_schema(PG_URL, schema)
         _migrate(url)
-        yield {"kind": "postgresql", "url": url}
+        with admin.connect() as conn:
+            sequences = conn.execute(sa.text("SELECT sequence_name FROM information_schema.sequences "
+                                             "WHERE sequence_schema = :schema"), {"schema": schema}).scalars()
+            restart = ", ".join(f"setval('\"{name}\"', 1, false)" for name in sequences)
+        yield {"kind": "postgresql", "url": url, "restart_sequences": f"SELECT {restart}" if restart else ""}
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
@@ -74,15 +79,28 @@ def database_template(tmp_path_factory, worker_id):
         yield {"kind": "sqlite", "path": path}
 
 
+@functools.cache
+def _filled_tables_query() -> str:
+    return " UNION ALL ".join(f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM \"{table.name}\")"
+                              for table in Base.metadata.sorted_tables)
+
+
 def _fresh_database_url(template: dict, tmp_path: Path) -> str:
     if template["kind"] == "sqlite":
         target = tmp_path / "test.sqlite3"
         shutil.copyfile(template["path"], target)
         return f"sqlite:///{target}"
+    # The tables a test filled are emptied with DELETE, children first, and every id sequence starts at 1
+    # again. TRUNCATE of every table would make new files for all of them: about 0.1 s more per test, two
+    # minutes of server CPU over the suite.
     engine = make_engine(template["url"])
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        filled = {row[0] for row in conn.exec_driver_sql(_filled_tables_query())}
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in filled:
+                conn.execute(table.delete())
+        if template["restart_sequences"]:
+            conn.exec_driver_sql(template["restart_sequences"])
         conn.exec_driver_sql("INSERT INTO data_generation (id, value) VALUES (1, 0)")  # as migration 0003 left it
     engine.dispose()
     return template["url"]
